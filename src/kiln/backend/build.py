@@ -1,0 +1,188 @@
+"""Build one rendered output with rattler-build into a canonical ``.conda`` archive.
+
+rattler-build works in a scratch directory inside the work directory; only a
+finished archive is moved -- atomically -- into the output directory, so a failed
+or interrupted build never leaves a partial archive where a caller looks for one.
+A failure reaches the caller as a :class:`BuildFailedError` carrying the last lines
+of the build log (the script's own output included).
+
+rattler-build solves and creates the build/host environments itself from the
+request's channels; prefixes prepared by the caller are not used (see DESIGN).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiln.errors import BuildFailedError, KilnError
+from kiln.protocol import log
+
+if TYPE_CHECKING:
+    from kiln.backend.outputs import RenderedOutput
+    from kiln.protocol.types import PackageFormat
+
+LOG_TAIL_LINES = 25
+
+
+class _LogSink:
+    """rattler-build progress callback: keeps the log tail, echoes it to stderr."""
+
+    def __init__(self, echo: bool) -> None:
+        self.tail: collections.deque[str] = collections.deque(maxlen=400)
+        self.echo = echo
+
+    def _add(self, message: str) -> None:
+        for line in message.rstrip("\n").split("\n"):
+            self.tail.append(line)
+            if self.echo:
+                try:
+                    sys.stderr.write(line + "\n")
+                except (OSError, ValueError):
+                    self.echo = False
+        if self.echo:
+            try:
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                self.echo = False
+
+    def on_log(self, event) -> None:
+        self._add(event.message)
+
+    def on_build_step(self, event) -> None:
+        pass
+
+    def on_download_start(self, event) -> None:
+        pass
+
+    def on_download_progress(self, event) -> None:
+        pass
+
+    def on_download_complete(self, event) -> None:
+        pass
+
+
+def package_format_arg(fmt: PackageFormat | None) -> str | None:
+    """The ``conda[:level]`` / ``tar.bz2[:level]`` string rattler-build takes."""
+    if fmt is None:
+        return None
+    kind = "tar-bz2" if fmt.archive_type == "tar_bz2" else "conda"
+    level = fmt.compression_level
+    if not isinstance(level, int):
+        level = {"lowest": "min", "highest": "max"}.get(level, "default")
+    return f"{kind}:{level}"
+
+
+@dataclass
+class BuiltPackage:
+    path: Path
+    name: str
+    version: str
+    build: str
+    subdir: str
+
+
+def build_rendered(
+    output: RenderedOutput,
+    *,
+    work_dir: Path,
+    output_dir: Path,
+    channels: list[str],
+    package_format: PackageFormat | None = None,
+    echo_log: bool = True,
+) -> BuiltPackage:
+    """Build ``output`` and move the archive to ``output_dir/<subdir>/``."""
+    from rattler_build import ToolConfiguration
+
+    if not channels:
+        # rattler-build would fall back to conda-forge; the scratch channel of the
+        # build itself is always searched, so an explicit empty list is safe.
+        channels = []
+    scratch = work_dir / "rattler-build"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True, exist_ok=True)
+    sink = _LogSink(echo=echo_log and log.enabled(log.INFO))
+    try:
+        result = output.rendered.run_build(
+            tool_config=ToolConfiguration(),
+            output_dir=scratch,
+            channels=list(channels),
+            progress_callback=sink,
+            package_format=package_format_arg(package_format),
+        )
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # rattler-build's error classes
+        raise _failure(output, exc, sink, channels) from None
+    archives = [Path(p) for p in result.packages]
+    if len(archives) != 1:
+        raise KilnError(f"rattler-build produced {len(archives)} archives for {output.name}, expected one")
+    built = archives[0]
+    expected = f"{output.name}-{output.version}-{output.build_string}"
+    if not built.name.startswith(expected + "."):
+        raise KilnError(f"rattler-build wrote {built.name}, expected {expected}.*")
+    final_dir = output_dir / output.subdir
+    final_dir.mkdir(parents=True, exist_ok=True)
+    final = final_dir / built.name
+    _move_atomically(built, final)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return BuiltPackage(final, output.name, output.version, output.build_string, output.subdir)
+
+
+def _move_atomically(src: Path, dst: Path) -> None:
+    """Same filesystem: rename. Otherwise copy to a hidden temp file, then rename."""
+    try:
+        os.replace(src, dst)
+        return
+    except OSError:
+        pass
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.partial")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _failure(output: RenderedOutput, exc: BaseException, sink: _LogSink, channels: list[str]) -> BuildFailedError:
+    reason = str(exc).replace("PyRattlerBuildError: ", "").strip() or type(exc).__name__
+    tail = [line for line in sink.tail if line.strip()]
+    detail = ""
+    if "resolve" in reason.lower():
+        detail = _solve_explanation(tail, channels)
+    lines = "\n".join(tail[-LOG_TAIL_LINES:])
+    message = f"failed to build {output.name} {output.version} ({output.build_string}): {reason}"
+    if detail:
+        message += f"\n{detail}"
+    if lines:
+        message += f"\n--- last lines of the build log ---\n{lines}"
+    return BuildFailedError(message)
+
+
+def _solve_explanation(tail: list[str], channels: list[str]) -> str:
+    """Why an environment could not be solved: rattler-build's error says only that."""
+    specs: list[str] = []
+    in_specs = False
+    for line in tail:
+        stripped = line.strip()
+        if stripped.startswith("Specs:"):
+            specs, in_specs = [], True
+            continue
+        if in_specs:
+            if stripped.startswith("- "):
+                specs.append(stripped[2:])
+            else:
+                in_specs = False
+    if not specs:
+        return ""
+    try:
+        from kiln.backend.solve import explain_unsolvable
+
+        return explain_unsolvable(specs, channels)
+    except Exception:  # the explanation is a courtesy; the failure stands anyway
+        return f"could not solve the environment for: {', '.join(specs)}"

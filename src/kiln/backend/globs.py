@@ -1,0 +1,63 @@
+"""Input globs: relative glob computation and gitignore-style matching of a tree.
+
+Globs are ordered and the last matching pattern wins (``!pattern`` excludes), as in
+spec §4.8. :func:`walk` evaluates a list of globs below a root with a single
+``os.scandir`` walk that prunes directories which cannot contain a match.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+
+def relative_glob(base: Path | str, path: Path | str) -> str:
+    """``path`` relative to ``base`` with forward slashes; ``""`` when equal.
+
+    Existing directories get ``/**`` appended (``**`` for ``base`` itself).
+    """
+    base_p, path_p = Path(base), Path(path)
+    rel = os.path.relpath(path_p, base_p) if path_p.is_absolute() == base_p.is_absolute() else str(path_p)
+    rel = PurePosixPath(*Path(rel).parts).as_posix() if rel != "." else ""
+    if path_p.is_dir():
+        return f"{rel}/**" if rel else "**"
+    return rel
+
+
+def _spec(patterns: list[str]):
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def walk(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Iterator[Path]:
+    """Files below ``root`` selected by ``patterns`` (last match wins).
+
+    Hidden directories (``.git``, ``.pixi``) are skipped unless a pattern names
+    them explicitly. Paths are yielded relative to ``root``.
+    """
+    includes = [p for p in patterns if not p.startswith("!")]
+    if not includes:
+        return
+    spec = _spec(patterns)
+    explicit_hidden = {seg for p in includes for seg in p.split("/") if seg.startswith(".") and "*" not in seg}
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        abs_dir, rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(abs_dir))
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}{entry.name}"
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if exclude_hidden and entry.name.startswith(".") and entry.name not in explicit_hidden:
+                    continue
+                stack.append((entry.path, rel + "/"))
+            elif spec.match_file(rel):
+                yield Path(rel)

@@ -1,0 +1,26 @@
+"""Explain why a set of specs cannot be solved (rattler-build only says that it failed)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from kiln.backend.platforms import current_platform
+
+
+def _source(channel: str) -> str:
+    if "://" in channel:
+        return channel
+    return Path(channel).absolute().as_uri()
+
+
+def explain_unsolvable(specs: list[str], channels: list[str], platform: str | None = None) -> str:
+    """The solver's own message for ``specs`` against ``channels`` ("" if it solves)."""
+    import rattler
+
+    platforms = [platform or current_platform(), "noarch"]
+    try:
+        asyncio.run(rattler.solve(sources=[_source(c) for c in channels], specs=specs, platforms=platforms))
+    except Exception as exc:  # rattler's SolverError and friends
+        return f"the environment {specs} cannot be solved from {channels or ['(no channels)']}:\n{exc}"
+    return ""

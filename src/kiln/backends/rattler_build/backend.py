@@ -1,0 +1,222 @@
+"""pixi-build-rattler-build: build a hand-written ``recipe.yaml`` as it is.
+
+No recipe is generated (spec ``backends.md`` §8): single- and multi-output recipes,
+``context``, jinja, ``if:`` selectors and ``variants.yaml`` are rattler-build's own.
+The project model, when there is one, may only carry source dependencies: they
+tell which recipe dependencies are built from workspace sources.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from kiln.backend.api import Backend
+from kiln.backend.config import effective_config, parse_config, replace_if_nonempty, validate_target_configs
+from kiln.backend.globs import relative_glob
+from kiln.backend.platforms import current_platform
+from kiln.errors import ConfigurationError, KilnError
+from kiln.protocol import types as t
+
+RECIPE_CANDIDATES = ("recipe.yaml", "recipe.yml", "recipe/recipe.yaml", "recipe/recipe.yml")
+
+
+class RattlerBuildConfig(msgspec.Struct, rename="kebab", forbid_unknown_fields=True, omit_defaults=True):
+    extra_input_globs: list[str] = []
+    experimental: bool | None = None
+    recipe: str | None = None
+
+    def merge(self, target: RattlerBuildConfig) -> RattlerBuildConfig:
+        return RattlerBuildConfig(
+            extra_input_globs=replace_if_nonempty(self.extra_input_globs, target.extra_input_globs),
+            experimental=self.experimental,
+            recipe=self.recipe,
+        )
+
+    def check_target(self, selector: str) -> None:
+        if self.experimental is not None:
+            raise ConfigurationError(f"`experimental` cannot have a target specific value (target `{selector}`)")
+        if self.recipe is not None:
+            raise ConfigurationError(f"`recipe` cannot have a target specific value (target `{selector}`)")
+
+
+def find_recipe(manifest_path: Path, source_dir: Path, configured: str | None) -> Path:
+    """The recipe file: the manifest itself, the configured one, or the first candidate."""
+    if manifest_path.name in ("recipe.yaml", "recipe.yml") and manifest_path.is_file():
+        return manifest_path
+    if configured:
+        path = (source_dir / configured).resolve()
+        if not path.is_file():
+            raise ConfigurationError(f"the configured recipe `{configured}` does not exist ({path})")
+        return path
+    root = manifest_path if manifest_path.is_dir() else manifest_path.parent
+    for candidate in RECIPE_CANDIDATES:
+        path = root / candidate
+        if path.is_file():
+            return path
+    raise KilnError(
+        f"no recipe found for {manifest_path}: expected one of "
+        + ", ".join(f"`{c}`" for c in RECIPE_CANDIDATES)
+        + f" in {root}",
+        help="add a recipe.yaml, or set `recipe` in [package.build.config]",
+    )
+
+
+def _check_model(model: t.ProjectModel | None) -> dict[str, t.SourcePackageSpec]:
+    """Only source dependencies may appear in the manifest; returns them by name."""
+    sources: dict[str, t.SourcePackageSpec] = {}
+    if model is None:
+        return sources
+    for _cond, target in model.iter_targets():
+        if target.run_exports is not t.UNSET and target.run_exports is not None:
+            raise KilnError(
+                "`[package.run-exports]` is not supported by pixi-build-rattler-build; "
+                "declare run-exports in the recipe instead"
+            )
+        maps = [target.build_dependencies, target.host_dependencies, target.run_dependencies, target.run_constraints]
+        if target.extra_dependencies is not t.UNSET and target.extra_dependencies:
+            maps.extend(target.extra_dependencies.values())
+        for deps in maps:
+            for name, spec in (deps or {}).items():
+                kind = spec.kind
+                if kind == "binary":
+                    raise KilnError(
+                        f"Binary dependency '{name}' is not allowed in the manifest of a pixi-build-rattler-build "
+                        "package; declare it in recipe.yaml (only source dependencies may be listed)"
+                    )
+                if kind != "source":
+                    raise KilnError(
+                        f"the pin on '{name}' is not allowed in the manifest; use "
+                        "`${{ pin_subpackage(..) }}`/`${{ pin_compatible(..) }}` in recipe.yaml"
+                    )
+                sources[name.lower()] = spec.source  # type: ignore[assignment]
+    return sources
+
+
+_V3_KEYS = re.compile(r"^\s*-?\s*(extras|flags|when|condition)\s*:", re.M)
+
+
+def recipe_uses_v3(text: str) -> bool:
+    """Scan a user recipe for repodata-v3 features (spec §1.12)."""
+    return bool(_V3_KEYS.search(text)) or "extras=" in text or "flags=" in text
+
+
+class RattlerBuildBackend(Backend):
+    def __init__(self, params: t.InitializeParams) -> None:
+        self.params = params
+        self.manifest_path = Path(params.manifest_path)
+        self.manifest_root = self.manifest_path if self.manifest_path.is_dir() else self.manifest_path.parent
+        self.source_dir = Path(params.source_directory) if params.source_directory else self.manifest_root
+        self.model = params.project_model
+        self.base_config = parse_config(RattlerBuildConfig, params.configuration)
+        validate_target_configs(RattlerBuildConfig, params.target_configuration)
+        self.source_specs = _check_model(self.model)
+        self.recipe_path = find_recipe(self.manifest_path, self.source_dir, self.base_config.recipe)
+
+    # -- helpers ------------------------------------------------------------
+
+    def _config(self, platform: str) -> RattlerBuildConfig:
+        return effective_config(RattlerBuildConfig, self.params.configuration, self.params.target_configuration, platform)
+
+    def _variant_file_candidates(self) -> list[Path]:
+        files = [self.recipe_path.parent / "variants.yaml"]
+        if self.recipe_path.parent.resolve() != self.source_dir.resolve():
+            files.append(self.source_dir / "variants.yaml")
+        return files
+
+    def metadata_input_globs(self) -> list[str]:
+        globs = [relative_glob(self.source_dir, p) for p in self._variant_file_candidates()]
+        globs.append(relative_glob(self.manifest_root, self.recipe_path))
+        return globs
+
+    def _render(self, host_platform: str, build_platform: str, files: list[str], overrides: dict[str, list[Any]] | None):
+        from kiln.backend.outputs import check_unique_variants, render_recipe
+        from kiln.backend.variants import build_variant_config
+
+        existing = [p for p in self._variant_file_candidates() if p.is_file()]
+        variant_config = build_variant_config(files=[*existing, *files], overrides=overrides)
+        text = self.recipe_path.read_text(encoding="utf-8")
+        config = self._config(host_platform)
+        outputs = render_recipe(
+            self.recipe_path,
+            variant_config,
+            host_platform=host_platform,
+            build_platform=build_platform,
+            experimental=bool(config.experimental),
+            v3=recipe_uses_v3(text),
+            build_string_prefix=self.model.build_string_prefix if self.model else None,
+            build_number=self.model.build_number if self.model else None,
+        )
+        check_unique_variants(outputs)
+        return outputs
+
+    # -- protocol -------------------------------------------------------------
+
+    def conda_outputs(self, params: t.CondaOutputsParams) -> t.CondaOutputsResult:
+        from kiln.backend.outputs import to_conda_output
+
+        outputs = self._render(
+            params.host_platform, params.build_platform, list(params.variant_files or []), params.variant_configuration
+        )
+        return t.CondaOutputsResult(
+            outputs=[to_conda_output(o, outputs, source_specs=self.source_specs) for o in outputs],
+            input_globs=self.metadata_input_globs(),
+        )
+
+    def build_input_globs(self, rendered_data: dict[str, Any], config: RattlerBuildConfig) -> list[str]:
+        globs = [relative_glob(self.manifest_root, self.recipe_path.parent)]
+        for source in rendered_data.get("source", []) or []:
+            path = source.get("path") if isinstance(source, dict) else None
+            if path:
+                full = Path(path) if Path(path).is_absolute() else self.recipe_path.parent / path
+                globs.append(relative_glob(self.manifest_root, full.resolve()))
+        globs.extend(config.extra_input_globs)
+        return globs
+
+    def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
+        from kiln.backend.build import build_rendered
+        from kiln.backend.outputs import find_output
+
+        host_platform = params.host_prefix.platform if params.host_prefix else current_platform()
+        build_platform = params.build_prefix.platform if params.build_prefix else current_platform()
+        wanted = params.output
+        overrides = {k: [v] for k, v in wanted.variant.items() if k != "target_platform"}
+        outputs = self._render(host_platform, build_platform, [], overrides)
+        output = find_output(outputs, wanted)
+        _check_identity(output, wanted)
+        work_dir = Path(params.work_directory)
+        out_dir = Path(params.output_directory) if params.output_directory else work_dir / "output"
+        built = build_rendered(
+            output, work_dir=work_dir, output_dir=out_dir, channels=params.channels, package_format=params.package_format
+        )
+        return t.CondaBuildV1Result(
+            output_file=str(built.path),
+            input_globs=self.build_input_globs(output.data, self._config(host_platform)),
+            name=built.name.lower(),
+            version=built.version,
+            build=built.build,
+            subdir=built.subdir,
+        )
+
+    def render_recipe(self, host_platform: str, build_platform: str) -> str:
+        return self.recipe_path.read_text(encoding="utf-8")
+
+
+def _check_identity(output, wanted: t.CondaBuildV1Output) -> None:
+    if wanted.version is not None and wanted.version != output.version:
+        raise KilnError(
+            f"requested {wanted.name} version {wanted.version}, but the recipe renders version {output.version}"
+        )
+    if wanted.build is not None and wanted.build != output.build_string:
+        raise KilnError(
+            f"requested {wanted.name} build {wanted.build}, but the recipe renders build {output.build_string}"
+        )
+    if wanted.subdir != output.subdir:
+        raise KilnError(f"requested {wanted.name} for {wanted.subdir}, but the recipe renders for {output.subdir}")
+
+
+def create(params: t.InitializeParams) -> RattlerBuildBackend:
+    return RattlerBuildBackend(params)

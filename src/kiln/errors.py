@@ -1,0 +1,114 @@
+"""The exceptions kiln raises for things a user can fix.
+
+Every error a person can act on derives from :class:`KilnError`. The command-line
+front ends turn a ``KilnError`` into a short message and exit code 1; any other
+exception reaching them is a bug in kiln and is shown with its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KilnError(Exception):
+    """Root of every error kiln reports to a user."""
+
+    def __init__(self, message: str, *, help: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.help = help
+
+    def __str__(self) -> str:
+        if self.help:
+            return f"{self.message}\n  help: {self.help}"
+        return self.message
+
+
+class ManifestError(KilnError):
+    """A manifest (pixi.toml, pyproject.toml, recipe.yaml, ...) is invalid.
+
+    ``line`` is 1-based; ``key`` is the dotted TOML/YAML key at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        help: str | None = None,
+    ) -> None:
+        super().__init__(message, help=help)
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.key = key
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = str(self.path)
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        text = f"{where}{self.message}"
+        if self.key and self.key not in self.message:
+            text += f" (key `{self.key}`)"
+        if self.help:
+            text += f"\n  help: {self.help}"
+        return text
+
+
+class ConfigurationError(KilnError):
+    """A backend configuration (``[package.build.config]``) is invalid."""
+
+
+class BackendError(KilnError):
+    """A build backend answered a request with an error, or failed to answer.
+
+    ``code`` is the JSON-RPC error code; ``data`` the miette-shaped diagnostic
+    object the backend sent (its ``message`` is what the user sees).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int = -32000,
+        data: dict | None = None,
+        help: str | None = None,
+    ) -> None:
+        super().__init__(message, help=help)
+        self.code = code
+        self.data = data
+
+
+class BackendCrashedError(BackendError):
+    """The backend process exited or closed stdout while a request was in flight."""
+
+    def __init__(self, message: str, *, stderr_tail: str = "") -> None:
+        full = message
+        if stderr_tail.strip():
+            full = f"{message}\n--- backend stderr (last lines) ---\n{stderr_tail.rstrip()}"
+        super().__init__(full, code=-32603)
+        self.stderr_tail = stderr_tail
+
+
+class BackendNotFoundError(BackendError):
+    """The backend executable could not be found or started."""
+
+
+class BuildFailedError(BackendError):
+    """A package build (the recipe's script or the packaging) failed."""
+
+
+class ChannelError(KilnError):
+    """A local conda channel could not be created, read or updated."""
+
+
+class DependencyCycleError(KilnError):
+    """Source dependencies form a cycle; ``cycle`` lists the package names in order."""
+
+    def __init__(self, cycle: list[str]) -> None:
+        self.cycle = cycle
+        super().__init__("dependency cycle between source packages: " + " -> ".join(cycle))

@@ -1,0 +1,192 @@
+"""Which backend builds a source tree, and which executable runs it (spec §9).
+
+Discovery follows pixi: a ``recipe.yaml`` file, a ``package.xml`` file, a directory
+whose manifest has a ``[package]``, then a ``recipe.yaml``/``recipe/recipe.yaml``
+in the directory. The executable is kiln's own backend of that name unless
+``PIXI_BUILD_BACKEND_OVERRIDE(_ALL)`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiln.errors import BackendNotFoundError, KilnError
+
+RECIPE_NAMES = ("recipe.yaml", "recipe.yml")
+
+
+@dataclass
+class Discovered:
+    """A source tree and how to build it."""
+
+    backend: str
+    """Backend (package and executable) name, e.g. ``pixi-build-python``."""
+    manifest_path: Path
+    """What ``initialize.manifestPath`` gets: the manifest, recipe file or ROS package dir."""
+    source_dir: Path
+    project_model: Any = None
+    configuration: Any = None
+    target_configuration: dict[str, Any] | None = None
+    package_name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def find_recipe_in(directory: Path) -> Path | None:
+    for sub in ("", "recipe"):
+        for name in RECIPE_NAMES:
+            candidate = directory / sub / name if sub else directory / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def discover(path: Path) -> Discovered:
+    """Discover how to build ``path`` (a directory or a manifest/recipe file)."""
+    path = path.absolute()
+    if not path.exists():
+        raise KilnError(f"{path} does not exist")
+    if path.is_file():
+        if path.name in RECIPE_NAMES:
+            return _recipe(path)
+        if path.name == "package.xml":
+            return Discovered("pixi-build-ros", manifest_path=path.parent, source_dir=path.parent)
+        if path.name in ("pixi.toml", "pyproject.toml", "mojoproject.toml"):
+            found = _from_manifest(path)
+            if found is not None:
+                return found
+            raise KilnError(f"{path} has no [package] section, so there is nothing to build")
+        raise KilnError(
+            f"don't know how to build {path}: expected a directory, pixi.toml, pyproject.toml, recipe.yaml "
+            "or package.xml"
+        )
+    for name in ("pixi.toml", "pyproject.toml", "mojoproject.toml"):
+        manifest = path / name
+        if manifest.is_file():
+            found = _from_manifest(manifest)
+            if found is not None:
+                return found
+    recipe = find_recipe_in(path)
+    if recipe is not None:
+        return _recipe(recipe)
+    if (path / "package.xml").is_file():
+        raise KilnError(
+            f"{path} holds a package.xml; point --path at the file itself to build it with pixi-build-ros"
+        )
+    raise KilnError(
+        f"no package found in {path}: expected a pixi.toml or pyproject.toml with a [package] section, "
+        "or a recipe.yaml"
+    )
+
+
+def _recipe(recipe: Path) -> Discovered:
+    source = recipe.parent.parent if recipe.parent.name == "recipe" else recipe.parent
+    return Discovered("pixi-build-rattler-build", manifest_path=recipe, source_dir=source)
+
+
+def _from_manifest(manifest: Path) -> Discovered | None:
+    try:
+        from kiln.frontend.manifest import load_package_manifest  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    package = load_package_manifest(manifest)
+    if package is None:
+        return None
+    return Discovered(
+        package.backend_name,
+        manifest_path=manifest,
+        source_dir=package.source_dir,
+        project_model=package.project_model,
+        configuration=package.configuration,
+        target_configuration=package.target_configuration,
+        package_name=package.name,
+        extra={"package": package},
+    )
+
+
+# -- executables ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackendCommand:
+    """How to start a backend, and its identity for cache keys."""
+
+    argv: tuple[str, ...]
+    identity: str
+    overridden: bool = False
+
+
+def parse_override(value: str) -> dict[str, str | None]:
+    """``PIXI_BUILD_BACKEND_OVERRIDE``: ``name`` or ``name=/path`` entries, comma-separated.
+
+    pixi silently ignores the whole variable when an entry has more than one
+    ``=``; kiln reports it instead.
+    """
+    entries: dict[str, str | None] = {}
+    for raw in value.split(","):
+        entry = raw.strip()
+        if not entry:
+            continue
+        if entry.count("=") > 1:
+            raise KilnError(
+                f"PIXI_BUILD_BACKEND_OVERRIDE: invalid entry `{entry}`: expected `name` or `name=/path/to/executable`"
+            )
+        name, _, target = entry.partition("=")
+        name = name.strip().lower()
+        if not name:
+            raise KilnError(f"PIXI_BUILD_BACKEND_OVERRIDE: entry `{entry}` has no backend name")
+        entries[name] = target.strip() or None
+    return entries
+
+
+def _own_executable(name: str) -> str | None:
+    """kiln's executable of that name, next to the running interpreter first."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+def resolve_backend(name: str, env: dict[str, str] | None = None) -> BackendCommand:
+    """The command for backend ``name`` honouring pixi's override variables."""
+    env = dict(os.environ if env is None else env)
+    name = name.lower()
+    if "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in env:
+        exe = shutil.which(name, path=env.get("PATH"))
+        if exe is None:
+            raise BackendNotFoundError(
+                f"the build backend executable '{name}' appears to be missing "
+                "(PIXI_BUILD_BACKEND_OVERRIDE_ALL is set, so it is looked up on PATH)"
+            )
+        return BackendCommand((exe,), identity=f"override:{exe}", overridden=True)
+    overrides = parse_override(env.get("PIXI_BUILD_BACKEND_OVERRIDE", ""))
+    if name in overrides:
+        target = overrides[name]
+        exe = shutil.which(target or name, path=env.get("PATH")) if not target or os.sep not in target else target
+        if exe is None or not Path(exe).exists():
+            raise BackendNotFoundError(
+                f"the build backend executable '{target or name}' appears to be missing "
+                "(named by PIXI_BUILD_BACKEND_OVERRIDE)"
+            )
+        return BackendCommand((str(exe),), identity=f"override:{exe}", overridden=True)
+    from kiln.cli.backends import DESCRIPTORS
+
+    if name in DESCRIPTORS:
+        exe = _own_executable(name)
+        if exe is not None:
+            from kiln import __version__
+
+            return BackendCommand((exe,), identity=f"{name}@kiln-{__version__}")
+        return BackendCommand(
+            (sys.executable, "-c", f"from kiln.cli.backends import run_named; run_named({name!r})"),
+            identity=f"{name}@kiln",
+        )
+    raise BackendNotFoundError(
+        f"the build backend '{name}' is not one of kiln's backends ({', '.join(sorted(DESCRIPTORS))}) "
+        "and no override names it",
+        help="set PIXI_BUILD_BACKEND_OVERRIDE=<name>=/path/to/executable to use another backend",
+    )
