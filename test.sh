@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Run kiln's whole test suite (sets up .venv first if needed). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"
