@@ -28,7 +28,7 @@ def relative_glob(base: Path | str, path: Path | str) -> str:
 def _spec(patterns: list[str]):
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
 
 
 def walk(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Iterator[Path]:

@@ -14,16 +14,13 @@ building the requested output for ``conda/build_v1``.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from abc import abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from kiln.backend import yaml
 from kiln.backend.api import Backend
 from kiln.backend.compilers import default_variants
+from kiln.backend.debug import write_debug_recipes, write_recipe_files
 from kiln.backend.config import effective_config, parse_config, validate_target_configs
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.platforms import current_platform
@@ -86,16 +83,6 @@ class GeneratingBackend(Backend):
     def config_for(self, platform: str) -> Any:
         return effective_config(self.config_type, self.params.configuration, self.params.target_configuration, platform)
 
-    def _write_recipe(self, directory: Path, gen: GeneratedRecipe, variants: dict[str, Any]) -> Path:
-        """Write ``recipe.yaml`` + ``variants.yaml`` into ``directory`` (atomically)."""
-        directory.mkdir(parents=True, exist_ok=True)
-        recipe = directory / "recipe.yaml"
-        for path, text in ((recipe, gen.recipe.to_yaml()), (directory / "variants.yaml", yaml.dump(variants))):
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
-        return recipe
-
     def _render(
         self,
         work_dir: Path,
@@ -107,10 +94,9 @@ class GeneratingBackend(Backend):
         from kiln.backend.outputs import check_unique_variants, render_recipe
 
         variants = variant_config.to_dict()
-        # debug/recipe.yaml + variants.yaml for people; a dedicated directory for
-        # rattler-build, because it packages the recipe directory's files.
-        self._write_recipe(work_dir / "debug", gen, variants)
-        recipe_path = self._write_recipe(work_dir / "recipe", gen, variants)
+        text = gen.recipe.to_yaml()
+        # a dedicated directory for rattler-build: it packages the recipe directory's files
+        recipe_path = write_recipe_files(work_dir / "recipe", text, variants)
         outputs = render_recipe(
             recipe_path,
             variant_config,
@@ -121,10 +107,7 @@ class GeneratingBackend(Backend):
             build_number=self.model.build_number,
         )
         check_unique_variants(outputs)
-        for output in outputs:
-            used = {k: [v] for k, v in output.variant.items()}
-            key = hashlib.sha1(json.dumps(output.variant, sort_keys=True).encode()).hexdigest()[:10]
-            self._write_recipe(work_dir / "debug" / "recipe" / key, gen, used)
+        write_debug_recipes(work_dir, text, variants, (o.variant for o in outputs))
         return outputs
 
     # -- protocol ------------------------------------------------------------------------

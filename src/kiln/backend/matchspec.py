@@ -85,7 +85,7 @@ class ParsedSpec:
         return self.version is None and self.build is None and not self.brackets and self.channel is None
 
 
-_BRACKET_ITEM = re.compile(r'\s*([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|(\[[^\]]*\])|([^,\]]+))\s*,?')
+_BRACKET_ITEM = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|(\[[^\]]*\])|([^,\]]+))\s*,?')
 
 
 def parse_spec(text: str) -> ParsedSpec:

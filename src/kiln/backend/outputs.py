@@ -109,12 +109,27 @@ def render_recipe(
         )
         raw = _render.render_recipe(recipe._wrapper, variant_config._inner, config)
     except Exception as exc:  # rattler-build raises its own error classes for bad recipes
-        raise RenderError(f"failed to render {recipe_path}: {_error_text(exc)}") from None
+        raise RenderError(f"failed to render {recipe_path}: {_error_text(exc)}{_yaml_location(recipe_path)}") from None
     variants = [RenderedVariant(r, Path(recipe_path), repodata_revision=revision) for r in raw]
     for v in variants:
         v._siblings = variants
     outputs = [RenderedOutput(v, v.recipe.to_dict(), host_platform) for v in variants]
     return [o for o in outputs if not o.skipped]
+
+
+def _yaml_location(path: Path) -> str:
+    """Where plain YAML parsing fails, when it does (rattler-build's errors carry no line)."""
+    import yaml
+
+    try:
+        yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        return f"\n  {path}{where}: {exc.problem or exc}"
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    return ""
 
 
 def _error_text(exc: BaseException) -> str:
@@ -198,7 +213,7 @@ def _apply_pin(version: str, lower: str | None, upper: str | None) -> str:
             last = head[-1]
             digits = "".join(ch for ch in last if ch.isdigit()) or "0"
             head[-1] = str(int(digits) + 1)
-            specs.append("<" + ".".join(head) + "a0")
+            specs.append("<" + ".".join(head) + ".0a0")
         else:
             specs.append(f"<{upper}")
     return ",".join(specs) if specs else "*"

@@ -19,7 +19,11 @@ _RESERVED = {
 }  # fmt: skip
 _SPECIAL_START = set("&*?|-<>=!%@")
 _SPECIAL_ANY = set(':{}[],#`"\'\\')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# characters YAML cannot hold literally (outside its printable set), line breaks other
+# than LF (CR, NEL, LS, PS) and the BOM: these are written escaped in double quotes
+_CONTROL = re.compile(
+    "[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 _INT = re.compile(r"^[+-]?\d+$")
 
 
@@ -43,6 +47,7 @@ def needs_quotes(text: str) -> bool:
         or any(c in _SPECIAL_ANY for c in text)
         or bool(_CONTROL.search(text))
         or "\t" in text
+        or "\n" in text
         or text in _RESERVED
         or text.startswith(".")
         or text.startswith("0x")
@@ -63,8 +68,9 @@ def quote(text: str) -> str:
             out.append("\\t")
         elif ch == "\r":
             out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
+        elif _CONTROL.match(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
             out.append(ch)
     out.append('"')
@@ -90,13 +96,8 @@ def _block_ok(text: str) -> bool:
 
 
 def _literal(text: str, indent: int) -> list[str]:
-    """Header + lines of a literal block scalar (``|``, ``|-`` or ``|+``)."""
-    if text.endswith("\n\n"):
-        chomp, body = "+", text[:-1]
-    elif text.endswith("\n"):
-        chomp, body = "", text[:-1]
-    else:
-        chomp, body = "-", text
+    """Header + lines of a literal block scalar (``|`` or ``|-``)."""
+    chomp, body = ("", text[:-1]) if text.endswith("\n") else ("-", text)
     lines = body.split("\n")
     first = next((line for line in lines if line.strip()), "")
     indicator = "2" if first.startswith(" ") else ""
@@ -105,7 +106,12 @@ def _literal(text: str, indent: int) -> list[str]:
 
 
 def _is_multiline(value: Any) -> bool:
-    return isinstance(value, str) and "\n" in value and _block_ok(value)
+    """Multi-line text that a literal block scalar reproduces exactly; other text is quoted."""
+    if not isinstance(value, str) or "\n" not in value or not value.strip() or not _block_ok(value):
+        return False
+    if value.endswith("\n\n"):
+        return False
+    return all(line == "" or line.strip() for line in value.split("\n"))
 
 
 def dump(data: Any) -> str:

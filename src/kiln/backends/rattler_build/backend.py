@@ -132,7 +132,15 @@ class RattlerBuildBackend(Backend):
         globs.append(relative_glob(self.manifest_root, self.recipe_path))
         return globs
 
-    def _render(self, host_platform: str, build_platform: str, files: list[str], overrides: dict[str, list[Any]] | None):
+    def _render(
+        self,
+        work_dir: Path,
+        host_platform: str,
+        build_platform: str,
+        files: list[str],
+        overrides: dict[str, list[Any]] | None,
+    ):
+        from kiln.backend.debug import write_debug_recipes
         from kiln.backend.outputs import check_unique_variants, render_recipe
         from kiln.backend.variants import build_variant_config
 
@@ -151,6 +159,7 @@ class RattlerBuildBackend(Backend):
             build_number=self.model.build_number if self.model else None,
         )
         check_unique_variants(outputs)
+        write_debug_recipes(work_dir, text, variant_config.to_dict(), (o.variant for o in outputs))
         return outputs
 
     # -- protocol -------------------------------------------------------------
@@ -159,7 +168,11 @@ class RattlerBuildBackend(Backend):
         from kiln.backend.outputs import to_conda_output
 
         outputs = self._render(
-            params.host_platform, params.build_platform, list(params.variant_files or []), params.variant_configuration
+            Path(params.work_directory),
+            params.host_platform,
+            params.build_platform,
+            list(params.variant_files or []),
+            params.variant_configuration,
         )
         return t.CondaOutputsResult(
             outputs=[to_conda_output(o, outputs, source_specs=self.source_specs) for o in outputs],
@@ -184,10 +197,10 @@ class RattlerBuildBackend(Backend):
         build_platform = params.build_prefix.platform if params.build_prefix else current_platform()
         wanted = params.output
         overrides = {k: [v] for k, v in wanted.variant.items() if k != "target_platform"}
-        outputs = self._render(host_platform, build_platform, [], overrides)
+        work_dir = Path(params.work_directory)
+        outputs = self._render(work_dir, host_platform, build_platform, [], overrides)
         output = find_output(outputs, wanted)
         _check_identity(output, wanted)
-        work_dir = Path(params.work_directory)
         out_dir = Path(params.output_directory) if params.output_directory else work_dir / "output"
         built = build_rendered(
             output, work_dir=work_dir, output_dir=out_dir, channels=params.channels, package_format=params.package_format

@@ -1,0 +1,53 @@
+"""`kiln build` on a recipe.yaml package, through the real pixi-build-rattler-build."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.conftest import PROJECTS, kiln_exe
+from tests.helpers import extract, read_index
+
+
+def kiln(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([kiln_exe(), *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_builds_a_recipe_package_into_the_output_dir(tmp_path):
+    project = tmp_path / "recipe-hello"
+    subprocess.run(["cp", "-r", str(PROJECTS / "recipe-hello"), str(project)], check=True)
+    out = tmp_path / "out"
+    proc = kiln("build", "--path", str(project), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    (archive,) = out.glob("linux-64/recipe-hello-0.1.0-*.conda")
+    assert proc.stdout.strip() == str(archive)
+    index = read_index(archive)
+    assert (index["name"], index["version"], index["subdir"]) == ("recipe-hello", "0.1.0", "linux-64")
+    files = extract(archive, tmp_path / "x")
+    run = subprocess.run([files / "bin" / "recipe-hello"], capture_output=True, text=True, check=True)
+    assert run.stdout == "hello from recipe-hello\n"
+    # pixi's layout under the workspace's .pixi
+    assert list((project / ".pixi" / "meta-v0").glob("*/work/debug/conda_outputs_response.json"))
+    assert list((project / ".pixi" / "bld" / "recipe-hello").glob("*/debug/conda_build_v1_params.json"))
+
+
+def test_missing_path_is_a_clean_error(tmp_path):
+    proc = kiln("build", "--path", str(tmp_path / "nope"), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: {tmp_path / 'nope'} does not exist"
+
+
+def test_failed_build_leaves_nothing_in_the_output_dir(tmp_path):
+    project = tmp_path / "recipe-bad-script"
+    subprocess.run(["cp", "-r", str(PROJECTS / "recipe-bad-script"), str(project)], check=True)
+    out = tmp_path / "out"
+    proc = kiln("build", "--path", str(project), "-o", str(out))
+    assert proc.returncode == 1
+    assert "marker-7f3a" in proc.stderr and "Script failed with status 3" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or list(out.rglob("*.conda")) == []
+
+
+def test_variant_flag_needs_key_and_value(tmp_path):
+    proc = kiln("build", "--path", str(PROJECTS / "recipe-hello"), "--variant", "python", "-o", str(tmp_path))
+    assert proc.returncode == 2 and "expected KEY=VALUE" in proc.stderr
