@@ -59,7 +59,7 @@ def _parse_variant(values: tuple[str, ...]) -> dict[str, list[str]]:
               help="Directory the archives are written to (as <dir>/<subdir>/<file>).")
 @click.option("-t", "--target-platform", default=None, help="Platform the package is for (default: current).")
 @click.option("--build-platform", default=None, help="Platform the build runs on (default: current).")
-@click.option("-c", "--channel", "channels", multiple=True, help="Extra channel (URL or local directory).")
+@click.option("--channel", "channels", multiple=True, help="Extra channel (URL or local directory), before the workspace's.")
 @click.option("--variant", "variants", multiple=True, metavar="KEY=V1,V2", help="Variant override.")
 @click.option("-m", "--variant-config", "variant_files", multiple=True, type=click.Path(path_type=Path),
               help="Variant configuration file.")
