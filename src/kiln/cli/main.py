@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -42,61 +41,9 @@ def cli() -> None:
     """kiln builds conda packages from source trees, the way `pixi build` does."""
 
 
-def _parse_variant(values: tuple[str, ...]) -> dict[str, list[str]]:
-    variants: dict[str, list[str]] = {}
-    for value in values:
-        key, sep, rest = value.partition("=")
-        if not sep or not key.strip() or not rest.strip():
-            raise click.BadParameter(f"`{value}`: expected KEY=VALUE[,VALUE...]", param_hint="--variant")
-        variants.setdefault(key.strip(), []).extend(v.strip() for v in rest.split(",") if v.strip())
-    return variants
+from kiln.cli.build import register as _register_build  # noqa: E402
 
-
-@cli.command("build")
-@click.option("--path", "--manifest-path", "path", type=click.Path(path_type=Path), default=Path("."),
-              help="Package directory or manifest (pixi.toml, pyproject.toml, recipe.yaml).")
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."),
-              help="Directory the archives are written to (as <dir>/<subdir>/<file>).")
-@click.option("-t", "--target-platform", default=None, help="Platform the package is for (default: current).")
-@click.option("--build-platform", default=None, help="Platform the build runs on (default: current).")
-@click.option("--channel", "channels", multiple=True, help="Extra channel (URL or local directory), before the workspace's.")
-@click.option("--variant", "variants", multiple=True, metavar="KEY=V1,V2", help="Variant override.")
-@click.option("-m", "--variant-config", "variant_files", multiple=True, type=click.Path(path_type=Path),
-              help="Variant configuration file.")
-@click.option("--build-number", type=int, default=None, help="Override the build number.")
-@click.option("--build-string-prefix", default=None, help="Prefix for the build string.")
-@click.option("-v", "--verbose", count=True, help="Show the backends' logs.")
-@click.option("-q", "--quiet", count=True, help="Print only errors.")
-def build_command(path, output_dir, target_platform, build_platform, channels, variants, variant_files,
-                  build_number, build_string_prefix, verbose, quiet) -> None:  # fmt: skip
-    """Build the package at --path into .conda archives."""
-    from kiln.backend.platforms import current_platform
-    from kiln.frontend.build import BuildOptions, build
-
-    def on_log(line: str) -> None:
-        if verbose:
-            click.echo(line, err=True)
-
-    def on_status(name: str, state: str) -> None:
-        if not quiet:
-            click.echo(f"{name}: {state}", err=True)
-
-    options = BuildOptions(
-        path=path,
-        output_dir=output_dir.absolute(),
-        target_platform=target_platform or current_platform(),
-        build_platform=build_platform or current_platform(),
-        channels=list(channels),
-        variants=_parse_variant(variants),
-        variant_files=list(variant_files),
-        build_number=build_number,
-        build_string_prefix=build_string_prefix,
-        on_log=on_log,
-        on_status=on_status,
-    )
-    artifacts = build(options)
-    for artifact in artifacts:
-        click.echo(str(artifact.path))
+_register_build(cli)
 
 
 def main() -> None:

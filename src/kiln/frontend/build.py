@@ -1,8 +1,19 @@
-"""``kiln build``: drive a backend over the protocol and collect its archives.
+"""``kiln build``: plan source packages recursively, build what changed, reuse the rest.
 
-This first version builds one package: discover its backend, start it, ask for
-its outputs on the target platform, build each with ``conda/build_v1`` and copy
-the archives -- atomically -- to ``<output-dir>/<subdir>/``.
+1. **Plan.** Discover the package at ``--path`` and ask its backend which outputs it
+   produces (``conda/outputs``, answered from the metadata cache when its inputs are
+   unchanged). Every source dependency of those outputs -- in build, host or run
+   requirements -- is located (path, git or url), discovered and planned the same
+   way, recursively; a cycle is an error naming it.
+2. **Build.** In dependency order, independent packages in parallel (``jobs``), each
+   needed output is taken from the artifact cache when nothing it depends on changed,
+   else built with ``conda/build_v1``. Every artifact lands in the workspace channel,
+   which later builds list first: that is how a dependent's host environment finds
+   the dependency it needs.
+3. **Deliver.** The root package's archives, and the source packages they need at run
+   time, are copied atomically to ``<output-dir>/<subdir>/``.
+
+A package whose metadata and artifacts are all cached starts no backend at all.
 """
 
 from __future__ import annotations
@@ -10,21 +21,45 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+import msgspec
 
 from kiln.backend.platforms import current_platform
-from kiln.errors import KilnError
-from kiln.frontend.discovery import Discovered, discover, resolve_backend
+from kiln.errors import DependencyCycleError, KilnError
+from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
+from kiln.frontend.channel import WorkspaceChannel
+from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend
+from kiln.frontend.lock import WorkspaceLock
+from kiln.frontend.sources import Checkout, locate
 from kiln.protocol import types as t
 from kiln.protocol.client import BackendProcess
+
+BUCKETS = ("build", "host", "run")
+
+
+class Reporter:
+    """Receives progress events; the CLI renders them. The default ignores them."""
+
+    def state(self, label: str, state: str, detail: str = "") -> None:
+        pass
+
+    def log(self, label: str, line: str) -> None:
+        pass
+
+    def message(self, text: str) -> None:
+        pass
 
 
 @dataclass
 class BuildOptions:
     path: Path
-    output_dir: Path
+    output_dir: Path | None = None
     target_platform: str = field(default_factory=current_platform)
     build_platform: str = field(default_factory=current_platform)
     channels: list[str] = field(default_factory=list)
@@ -33,8 +68,12 @@ class BuildOptions:
     build_number: int | None = None
     build_string_prefix: str | None = None
     package_format: t.PackageFormat | None = None
-    on_log: Callable[[str], None] | None = None
-    on_status: Callable[[str, str], None] | None = None
+    jobs: int = 1
+    force: bool = False
+    clean: bool = False
+    render_only: bool = False
+    build_dir: Path | None = None
+    reporter: Reporter = field(default_factory=Reporter)
 
 
 @dataclass
@@ -44,17 +83,587 @@ class Artifact:
     build: str
     subdir: str
     path: Path
+    sha256: str
 
 
-def _short_hash(*parts: str) -> str:
-    digest = hashlib.sha256("\0".join(parts).encode()).digest()
-    import base64
+@dataclass
+class PackageResult:
+    label: str
+    source: str
+    status: str
+    """``built``, ``cached``, ``partly-cached`` or ``rendered``."""
+    reasons: list[str]
+    artifacts: list[Artifact]
+    elapsed: float = 0.0
 
-    return base64.urlsafe_b64encode(digest[:8]).decode().rstrip("=")
+
+@dataclass
+class BuildSummary:
+    workspace: Path
+    packages: list[PackageResult]
+    delivered: list[Artifact]
+    backends_started: int
+    rendered: dict[str, str] = field(default_factory=dict)
+
+
+# -- the graph ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Package:
+    """One source package to build for one host platform."""
+
+    checkout: Checkout
+    found: Discovered
+    command: BackendCommand
+    host_platform: str
+    build_platform: str
+    label: str
+    meta_components: dict[str, Any] = field(default_factory=dict)
+    meta_key: str = ""
+    meta_dir: Path | None = None
+    outputs: list[t.CondaOutput] = field(default_factory=list)
+    #: output name -> [(dependency package, dependency output name)]
+    edges: dict[str, list[tuple[Package, str]]] = field(default_factory=dict)
+    needed: set[str] = field(default_factory=set)
+    artifacts: dict[str, list[CachedArtifact]] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        manifest = self.found.manifest_path
+        return manifest.parent if manifest.is_file() or manifest.suffix else manifest
+
+    @property
+    def source_dir(self) -> Path:
+        return self.found.source_dir
+
+
+class Backends:
+    """Backend processes by package, started on first need and closed at the end."""
+
+    def __init__(self, workspace: Path, pixi_dir: Path, reporter: Reporter) -> None:
+        self.workspace = workspace
+        self.pixi_dir = pixi_dir
+        self.reporter = reporter
+        self.started = 0
+        self._procs: dict[int, BackendProcess] = {}
+        self._lock = threading.Lock()
+
+    def get(self, package: Package, model: t.ProjectModel | None) -> BackendProcess:
+        with self._lock:
+            proc = self._procs.get(id(package))
+            if proc is not None:
+                return proc
+            self.started += 1
+        label = package.label
+        proc = BackendProcess(
+            list(package.command.argv),
+            env=package.command.env,
+            on_stderr=lambda line: self.reporter.log(label, line),
+        )
+        try:
+            proc.negotiate_capabilities()
+            proc.initialize(
+                t.InitializeParams(
+                    manifest_path=str(package.found.manifest_path),
+                    source_directory=str(package.source_dir),
+                    workspace_directory=str(self.workspace),
+                    cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
+                    workspace_scratch_directory=str(self.pixi_dir / "scratch-v0"),
+                    project_model=model,
+                    configuration=package.found.configuration,
+                    target_configuration=package.found.target_configuration,
+                    **({"checkout_root": str(package.checkout.directory)} if not package.checkout.mutable else {}),
+                )
+            )
+        except BaseException:
+            proc.kill()
+            raise
+        with self._lock:
+            self._procs[id(package)] = proc
+        return proc
+
+    def close_all(self) -> None:
+        for proc in self._procs.values():
+            proc.close()
+        self._procs.clear()
+
+    def kill_all(self) -> None:
+        for proc in self._procs.values():
+            proc.kill()
+        self._procs.clear()
+
+
+def _kiln_fingerprint() -> str:
+    """Identity of kiln's own backends: version plus the state of their source files,
+    so that editing kiln invalidates what its backends produced."""
+    import kiln
+
+    root = Path(kiln.__file__).parent
+    digest = hashlib.sha256(kiln.__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _file_digest(path: Path) -> str:
+    from kiln.frontend.fingerprint import hash_file
+
+    try:
+        return hash_file(path)
+    except OSError:
+        raise KilnError(f"variant file {path} cannot be read") from None
+
+
+# -- the session ---------------------------------------------------------------------------
+
+
+class BuildSession:
+    """One ``kiln build`` run over a workspace."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.reporter = options.reporter
+        root_found = discover(options.path)
+        self.root_found = root_found
+        workspace = root_found.extra.get("package").workspace if root_found.extra.get("package") else None
+        self.workspace_root = Path(workspace.root) if workspace is not None else root_found.source_dir
+        self.pixi_dir = self.workspace_root / ".pixi"
+        self.workspace_channels = list(getattr(workspace, "channels", []) or [])
+        variants: dict[str, list[Any]] = dict(workspace.variants_for(options.target_platform)) if workspace else {}
+        variants.update(options.variants)
+        self.variants = {k: variants[k] for k in sorted(variants)}
+        files = [Path(f) for f in (getattr(workspace, "build_variants_files", None) or [])]
+        self.variant_files = [f.absolute() for f in [*files, *options.variant_files]]
+        for f in self.variant_files:
+            if not f.is_file():
+                raise KilnError(f"variant file {f} does not exist")
+        self.channel = WorkspaceChannel(
+            self.pixi_dir / "channel-v0", [options.target_platform, options.build_platform]
+        )
+        self.channels = [self.channel.url, *(_channel_arg(c) for c in options.channels), *self.workspace_channels]
+        meta_root = options.build_dir.absolute() if options.build_dir else self.pixi_dir / "meta-v0"
+        ignore = ["**/__pycache__/**", "**/*.pyc", str(meta_root)]
+        if options.output_dir is not None:
+            ignore.append(str(options.output_dir.absolute()))
+        self.metadata = MetadataCache(meta_root, ignore)
+        self.artifacts = ArtifactCache(self.pixi_dir / "artifacts-v0", ignore)
+        self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter)
+        self.packages: dict[tuple[str, str], Package] = {}
+        self._kiln_id = _kiln_fingerprint()
+        self._channel_ready = False
+
+    # -- planning --------------------------------------------------------------------------
+
+    def _package(self, checkout: Checkout, found: Discovered | None, host: str) -> Package:
+        found = found or discover(checkout.directory)
+        key = (str(found.manifest_path.resolve()) + "|" + checkout.identity, host)
+        existing = self.packages.get(key)
+        if existing is not None:
+            return existing
+        spec = getattr(found.extra.get("package"), "backend", None)
+        command = resolve_backend(
+            found.backend,
+            version=getattr(spec, "version", None),
+            channels=self._backend_channels(found),
+            additional=list(getattr(spec, "additional_dependencies", None) or []),
+        )
+        build = self.options.build_platform
+        label = found.package_name or _label_of(found)
+        pkg = Package(checkout, found, command, host, build, label)
+        self.packages[key] = pkg
+        return pkg
+
+    def _backend_channels(self, found: Discovered) -> list[str]:
+        package = found.extra.get("package")
+        backend = getattr(package, "backend", None)
+        channels = list(getattr(backend, "channels", None) or [])
+        return channels or [*(_channel_arg(c) for c in self.options.channels), *self.workspace_channels]
+
+    def _model(self, pkg: Package) -> t.ProjectModel | None:
+        model = pkg.found.project_model
+        if model is None:
+            return None
+        opts = self.options
+        if opts.build_number is None and opts.build_string_prefix is None:
+            return model
+        return msgspec.structs.replace(
+            model,
+            build_number=opts.build_number if opts.build_number is not None else model.build_number,
+            build_string_prefix=opts.build_string_prefix or model.build_string_prefix,
+        )
+
+    def _load_metadata(self, pkg: Package) -> None:
+        model = self._model(pkg)
+        components = {
+            "manifest": str(pkg.found.manifest_path),
+            "source": pkg.checkout.identity,
+            "backend": pkg.command.identity if pkg.command.overridden else f"{pkg.command.identity}#{self._kiln_id}",
+            "model": t.to_builtins(model) if model is not None else None,
+            "configuration": pkg.found.configuration,
+            "target_configuration": pkg.found.target_configuration,
+            "host_platform": pkg.host_platform,
+            "build_platform": pkg.build_platform,
+            "channels": self.channels,
+            "variants": self.variants,
+            "variant_files": {str(f): _file_digest(f) for f in self.variant_files},
+        }
+        pkg.meta_components = components
+        pkg.meta_key = cache_key(components)
+        pkg.meta_dir = self.metadata.directory(pkg.label, pkg.meta_key)
+        lookup = self.metadata.lookup(pkg.label, pkg.meta_key, pkg.source_dir)
+        if lookup.hit:
+            result = msgspec.convert(lookup.value, t.CondaOutputsResult)
+        else:
+            self.reporter.state(pkg.label, "resolving", lookup.reason)
+            backend = self.backends.get(pkg, model)
+            result = backend.conda_outputs(
+                t.CondaOutputsParams(
+                    host_platform=pkg.host_platform,
+                    build_platform=pkg.build_platform,
+                    work_directory=str(pkg.meta_dir / "work"),
+                    channels=self.channels,
+                    variant_configuration=self.variants or None,
+                    variant_files=[str(f) for f in self.variant_files] or None,
+                )
+            )
+            globs = list(result.input_globs)
+            for output in result.outputs:
+                globs.extend(g for g in output.input_globs or [] if g not in globs)
+            self.metadata.store(pkg.label, pkg.meta_key, t.to_builtins(result), pkg.source_dir, globs)
+        pkg.outputs = list(result.outputs)
+        if not pkg.outputs:
+            raise KilnError(f"{pkg.label} produces no package for {pkg.host_platform}")
+
+    def _edges(self, pkg: Package) -> None:
+        sources = self.pixi_dir / "sources-v0"
+        for output in pkg.outputs:
+            edges = pkg.edges.setdefault(output.metadata.name, [])
+            for bucket in BUCKETS:
+                deps = getattr(output, f"{bucket}_dependencies")
+                if deps is None:
+                    continue
+                for dep in deps.depends:
+                    if dep.source is t.UNSET:
+                        continue
+                    checkout = locate(dep.source, pkg.base_dir, sources)
+                    host = pkg.build_platform if bucket == "build" else pkg.host_platform
+                    target = self._package(checkout, None, host)
+                    if (target, dep.name) not in edges:
+                        edges.append((target, dep.name))
+
+    def plan(self) -> Package:
+        root = self._package(
+            Checkout(self.root_found.source_dir, mutable=True, identity=f"path:{self.root_found.source_dir}"),
+            self.root_found,
+            self.options.target_platform,
+        )
+        loaded: set[int] = set()
+        pending = [root]
+        while pending:
+            pkg = pending.pop()
+            if id(pkg) in loaded:
+                continue
+            loaded.add(id(pkg))
+            self._load_metadata(pkg)
+            self._edges(pkg)
+            pending.extend(dep for edges in pkg.edges.values() for dep, _ in edges if id(dep) not in loaded)
+        for output in root.outputs:
+            self._need(root, output.metadata.name, [])
+        self._check_package_cycles(root)
+        return root
+
+    def _need(self, pkg: Package, name: str, path: list[tuple[Package, str]]) -> None:
+        """Mark ``pkg``'s output ``name`` needed, and everything it depends on."""
+        node = (pkg, name)
+        if node in path:
+            cycle = path[path.index(node):] + [node]
+            raise DependencyCycleError([_node_label(p, n) for p, n in cycle])
+        if name not in {o.metadata.name for o in pkg.outputs}:
+            produced = ", ".join(sorted({o.metadata.name for o in pkg.outputs}))
+            raise KilnError(f"the source package at {pkg.checkout.directory} does not produce `{name}` (it produces {produced})")
+        if name in pkg.needed:
+            return
+        for dep, dep_name in pkg.edges.get(name, []):
+            self._need(dep, dep_name, [*path, node])
+        pkg.needed.add(name)
+
+    def _check_package_cycles(self, root: Package) -> None:
+        """Packages build as units, so a cycle between packages is one too."""
+        state: dict[int, int] = {}
+        stack: list[Package] = []
+
+        def visit(pkg: Package) -> None:
+            state[id(pkg)] = 1
+            stack.append(pkg)
+            for name in pkg.needed:
+                for dep, _ in pkg.edges.get(name, []):
+                    if dep is pkg:
+                        continue
+                    if state.get(id(dep)) == 1:
+                        cycle = stack[stack.index(dep):] + [dep]
+                        raise DependencyCycleError([p.label for p in cycle])
+                    if id(dep) not in state:
+                        visit(dep)
+            stack.pop()
+            state[id(pkg)] = 2
+
+        visit(root)
+
+    def order(self, root: Package) -> list[Package]:
+        seen: set[int] = set()
+        ordered: list[Package] = []
+
+        def visit(pkg: Package) -> None:
+            if id(pkg) in seen:
+                return
+            seen.add(id(pkg))
+            for dep in self.dependencies(pkg):
+                visit(dep)
+            ordered.append(pkg)
+
+        visit(root)
+        return ordered
+
+    @staticmethod
+    def dependencies(pkg: Package) -> list[Package]:
+        deps: list[Package] = []
+        for name in pkg.needed:
+            for dep, _ in pkg.edges.get(name, []):
+                if dep is not pkg and dep not in deps:
+                    deps.append(dep)
+        return deps
+
+    # -- building --------------------------------------------------------------------------
+
+    def _sibling_order(self, pkg: Package) -> list[t.CondaOutput]:
+        """Needed outputs, siblings that others in the package depend on first."""
+        by_name: dict[str, list[t.CondaOutput]] = {}
+        for output in pkg.outputs:
+            if output.metadata.name in pkg.needed:
+                by_name.setdefault(output.metadata.name, []).append(output)
+        ordered: list[str] = []
+
+        def visit(name: str) -> None:
+            if name in ordered:
+                return
+            for dep, dep_name in pkg.edges.get(name, []):
+                if dep is pkg and dep_name != name:
+                    visit(dep_name)
+            ordered.append(name)
+
+        for name in by_name:
+            visit(name)
+        return [o for name in ordered for o in by_name.get(name, [])]
+
+    def _artifact_components(self, pkg: Package, output: t.CondaOutput) -> dict[str, Any]:
+        meta = output.metadata
+        deps: dict[str, str] = {}
+        for dep, dep_name in pkg.edges.get(meta.name, []):
+            for art in dep.artifacts.get(dep_name, []):
+                deps[f"{dep_name}/{art.result['build']}/{art.result['subdir']}"] = art.sha256
+        fmt = self.options.package_format
+        return {
+            **{k: v for k, v in pkg.meta_components.items() if k != "variants"},
+            "output": {"name": meta.name, "version": meta.version, "build": meta.build, "subdir": meta.subdir,
+                       "variant": meta.variant},
+            "dependencies": deps,
+            "package_format": t.to_builtins(fmt) if fmt is not None else None,
+        }  # fmt: skip
+
+    def build_package(self, pkg: Package) -> PackageResult:
+        start = time.monotonic()
+        source_dir = pkg.source_dir if pkg.checkout.mutable else None
+        reasons: list[str] = []
+        built_any = cached_any = False
+        artifacts: list[Artifact] = []
+        if self.options.clean:
+            for name in pkg.needed:
+                self.artifacts.clean(name)
+                shutil.rmtree(self.pixi_dir / "bld" / name, ignore_errors=True)
+        for output in self._sibling_order(pkg):
+            meta = output.metadata
+            components = self._artifact_components(pkg, output)
+            key = cache_key(components)
+            lookup = self.artifacts.lookup(meta.name, key, source_dir, components)
+            if lookup.hit and not self.options.force:
+                cached: CachedArtifact = lookup.value
+                cached_any = True
+                reasons.append(f"{meta.name} {meta.version} ({meta.build}): reused")
+            else:
+                reason = "--force" if self.options.force and lookup.hit else lookup.reason
+                if self.options.clean and not lookup.hit:
+                    reason = "--clean"
+                self.reporter.state(pkg.label, "building", f"{meta.name}: {reason}")
+                cached = self._build_output(pkg, output, key, components)
+                built_any = True
+                reasons.append(f"{meta.name} {meta.version} ({meta.build}): rebuilt, {reason}")
+            pkg.artifacts.setdefault(meta.name, []).append(cached)
+            self._publish(cached)
+            artifacts.append(_artifact(cached))
+        status = "built" if built_any and not cached_any else "cached" if not built_any else "partly-cached"
+        return PackageResult(pkg.label, pkg.checkout.identity, status, reasons, artifacts, time.monotonic() - start)
+
+    def _publish(self, cached: CachedArtifact) -> None:
+        self.channel.add(cached.path, cached.result["subdir"], cached.sha256)
+        self.channel.index()
+
+    def _build_output(self, pkg: Package, output: t.CondaOutput, key: str, components: dict) -> CachedArtifact:
+        meta = output.metadata
+        backend = self.backends.get(pkg, self._model(pkg))
+        work_dir = self.pixi_dir / "bld" / meta.name / key
+        result = backend.conda_build_v1(
+            t.CondaBuildV1Params(
+                output=t.CondaBuildV1Output(
+                    name=meta.name, version=meta.version, build=meta.build, subdir=meta.subdir, variant=meta.variant
+                ),
+                work_directory=str(work_dir),
+                channels=self.channels,
+                package_format=self.options.package_format,
+                editable=False,
+            )
+        )
+        _check_result(meta, result)
+        archive = Path(result.output_file)
+        cached = self.artifacts.store(
+            meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.checkout.mutable else None
+        )
+        return cached
+
+    def run(self) -> BuildSummary:
+        with WorkspaceLock(self.pixi_dir / "kiln.lock", on_wait=self.reporter.message):
+            try:
+                return self._run()
+            except BaseException:
+                self.backends.kill_all()
+                raise
+            finally:
+                self.backends.close_all()
+
+    def _run(self) -> BuildSummary:
+        root = self.plan()
+        ordered = self.order(root)
+        for pkg in ordered:
+            self.reporter.state(pkg.label, "planned")
+        if self.options.render_only:
+            return self._render_summary(ordered)
+        self.channel.ensure()
+        results = self._execute(ordered)
+        delivered = self._deliver(root)
+        return BuildSummary(self.workspace_root, results, delivered, self.backends.started)
+
+    def _execute(self, ordered: list[Package]) -> list[PackageResult]:
+        jobs = max(1, self.options.jobs)
+        done: dict[int, PackageResult] = {}
+        remaining = list(ordered)
+        running: dict[Future, Package] = {}
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            while remaining or running:
+                for pkg in list(remaining):
+                    if len(running) >= jobs:
+                        break
+                    if all(id(d) in done for d in self.dependencies(pkg)):
+                        remaining.remove(pkg)
+                        self.reporter.state(pkg.label, "checking")
+                        running[pool.submit(self.build_package, pkg)] = pkg
+                if not running:
+                    raise KilnError("internal error: no package can be scheduled")  # unreachable after cycle checks
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    pkg = running.pop(future)
+                    try:
+                        result = future.result()
+                    except BaseException:
+                        for other in running:
+                            other.cancel()
+                        self.reporter.state(pkg.label, "failed")
+                        raise
+                    done[id(pkg)] = result
+                    self.reporter.state(pkg.label, result.status, f"{result.elapsed:.1f}s")
+        return [done[id(p)] for p in ordered]
+
+    def _deliver(self, root: Package) -> list[Artifact]:
+        """Root outputs and the source packages they need at run time, to ``output_dir``."""
+        if self.options.output_dir is None:
+            return []
+        wanted: list[CachedArtifact] = []
+        seen: set[tuple[int, str]] = set()
+
+        def visit(pkg: Package, name: str) -> None:
+            if (id(pkg), name) in seen:
+                return
+            seen.add((id(pkg), name))
+            wanted.extend(pkg.artifacts.get(name, []))
+            for output in pkg.outputs:
+                if output.metadata.name != name:
+                    continue
+                for dep in output.run_dependencies.depends:
+                    if dep.source is t.UNSET:
+                        continue
+                    for target, dep_name in pkg.edges.get(name, []):
+                        if dep_name == dep.name:
+                            visit(target, dep_name)
+
+        for name in root.needed:
+            visit(root, name)
+        delivered = []
+        for cached in wanted:
+            dest = _install(cached.path, self.options.output_dir / cached.result["subdir"])
+            delivered.append(Artifact(**{**_artifact(cached).__dict__, "path": dest}))
+        return delivered
+
+    def _render_summary(self, ordered: list[Package]) -> BuildSummary:
+        rendered: dict[str, str] = {}
+        results = []
+        for pkg in ordered:
+            recipe = pkg.meta_dir / "work" / "debug" / "recipe.yaml" if pkg.meta_dir else None
+            text = recipe.read_text() if recipe is not None and recipe.is_file() else ""
+            if not text:
+                backend = self.backends.get(pkg, self._model(pkg))
+                backend.conda_outputs(
+                    t.CondaOutputsParams(
+                        host_platform=pkg.host_platform,
+                        build_platform=pkg.build_platform,
+                        work_directory=str(pkg.meta_dir / "work"),
+                        channels=self.channels,
+                        variant_configuration=self.variants or None,
+                        variant_files=[str(f) for f in self.variant_files] or None,
+                    )
+                )
+                text = recipe.read_text() if recipe is not None and recipe.is_file() else ""
+            rendered[pkg.label] = text
+            reasons = [
+                f"{o.metadata.name} {o.metadata.version} ({o.metadata.build}, {o.metadata.subdir})"
+                for o in pkg.outputs
+                if o.metadata.name in pkg.needed
+            ]
+            results.append(PackageResult(pkg.label, pkg.checkout.identity, "rendered", reasons, []))
+        return BuildSummary(self.workspace_root, results, [], self.backends.started, rendered)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _label_of(found: Discovered) -> str:
+    manifest = found.manifest_path
+    if manifest.name in ("recipe.yaml", "recipe.yml"):
+        parent = manifest.parent
+        return (parent.parent if parent.name == "recipe" else parent).name
+    return found.source_dir.name
+
+
+def _node_label(pkg: Package, name: str) -> str:
+    return name if name == pkg.label else f"{name} ({pkg.label})"
+
+
+def _artifact(cached: CachedArtifact) -> Artifact:
+    r = cached.result
+    return Artifact(r["name"], r["version"], r["build"], r["subdir"], cached.path, cached.sha256)
 
 
 def _channel_arg(channel: str) -> str:
-    """Channels as rattler-build and pixi expect: URLs kept, paths made absolute."""
+    """Channels as rattler-build and pixi take them: URLs kept, paths made absolute."""
     if "://" in channel:
         return channel.rstrip("/")
     path = Path(channel).expanduser()
@@ -76,87 +685,18 @@ def _install(src: Path, dest_dir: Path) -> Path:
     return dest
 
 
-def build(options: BuildOptions) -> list[Artifact]:
-    found = discover(options.path)
-    return build_discovered(found, options)
-
-
-def build_discovered(found: Discovered, options: BuildOptions) -> list[Artifact]:
-    command = resolve_backend(found.backend)
-    workspace = found.source_dir
-    pixi_dir = workspace / ".pixi"
-    channels = [_channel_arg(c) for c in options.channels]
-    status = options.on_status or (lambda _name, _state: None)
-    model = found.project_model
-    if model is not None and (options.build_number is not None or options.build_string_prefix is not None):
-        import msgspec
-
-        model = msgspec.structs.replace(
-            model,
-            build_number=options.build_number if options.build_number is not None else model.build_number,
-            build_string_prefix=options.build_string_prefix or model.build_string_prefix,
-        )
-    label = found.package_name or found.source_dir.name
-    key = _short_hash(str(found.manifest_path), options.target_platform, command.identity)
-    meta_dir = pixi_dir / "meta-v0" / f"{label}-{key}" / "work"
-    artifacts: list[Artifact] = []
-    status(label, "starting backend")
-    with BackendProcess(list(command.argv), on_stderr=options.on_log) as backend:
-        backend.negotiate_capabilities()
-        backend.initialize(
-            t.InitializeParams(
-                manifest_path=str(found.manifest_path),
-                source_directory=str(found.source_dir),
-                workspace_directory=str(workspace),
-                cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
-                workspace_scratch_directory=str(pixi_dir / "scratch-v0"),
-                project_model=model,
-                configuration=found.configuration,
-                target_configuration=found.target_configuration,
-            )
-        )
-        status(label, "resolving outputs")
-        result = backend.conda_outputs(
-            t.CondaOutputsParams(
-                host_platform=options.target_platform,
-                build_platform=options.build_platform,
-                work_directory=str(meta_dir),
-                channels=channels,
-                variant_configuration=options.variants or None,
-                variant_files=[str(Path(f).absolute()) for f in options.variant_files] or None,
-            )
-        )
-        if not result.outputs:
-            raise KilnError(f"{label} produces no package for {options.target_platform}")
-        for output in result.outputs:
-            meta = output.metadata
-            status(meta.name, "building")
-            work_dir = pixi_dir / "bld" / meta.name / _short_hash(meta.name, meta.version, meta.build, meta.subdir)
-            built = backend.conda_build_v1(
-                t.CondaBuildV1Params(
-                    output=t.CondaBuildV1Output(
-                        name=meta.name, version=meta.version, build=meta.build, subdir=meta.subdir, variant=meta.variant
-                    ),
-                    work_directory=str(work_dir),
-                    channels=channels,
-                    package_format=options.package_format,
-                    editable=False,
-                )
-            )
-            _check_result(meta, built)
-            final = _install(Path(built.output_file), options.output_dir / built.subdir)
-            artifacts.append(Artifact(built.name, built.version, built.build, built.subdir, final))
-            status(meta.name, "done")
-    return artifacts
-
-
 def _check_result(meta: t.CondaOutputMetadata, built: t.CondaBuildV1Result) -> None:
     expected = (meta.name.lower(), meta.version, meta.build, meta.subdir)
     got = (built.name, built.version, built.build, built.subdir)
     if expected != got:
         raise KilnError(
-            f"the build backend did not return the expected package: expected {'-'.join(expected[:3])} "
+            f"The build backend did not return the expected package: expected {'-'.join(expected[:3])} "
             f"({expected[3]}), got {'-'.join(got[:3])} ({got[3]})"
         )
     if not Path(built.output_file).is_file():
         raise KilnError(f"the build backend reported {built.output_file}, which does not exist")
+
+
+def build(options: BuildOptions) -> BuildSummary:
+    return BuildSession(options).run()
+

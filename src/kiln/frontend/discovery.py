@@ -118,6 +118,8 @@ class BackendCommand:
     argv: tuple[str, ...]
     identity: str
     overridden: bool = False
+    env: dict[str, str] | None = None
+    """The process environment; None inherits kiln's (system and override backends)."""
 
 
 def parse_override(value: str) -> dict[str, str | None]:
@@ -151,8 +153,19 @@ def _own_executable(name: str) -> str | None:
     return shutil.which(name)
 
 
-def resolve_backend(name: str, env: dict[str, str] | None = None) -> BackendCommand:
-    """The command for backend ``name`` honouring pixi's override variables."""
+def resolve_backend(
+    name: str,
+    env: dict[str, str] | None = None,
+    *,
+    version: str | None = None,
+    channels: list[str] | None = None,
+    additional: list[str] | None = None,
+) -> BackendCommand:
+    """The command for backend ``name``: an override, kiln's own, or installed.
+
+    pixi's override variables come first; then kiln's own backend of that name; a
+    backend kiln does not ship is installed from ``channels`` (spec §9.3).
+    """
     env = dict(os.environ if env is None else env)
     name = name.lower()
     if "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in env:
@@ -185,8 +198,6 @@ def resolve_backend(name: str, env: dict[str, str] | None = None) -> BackendComm
             (sys.executable, "-c", f"from kiln.cli.backends import run_named; run_named({name!r})"),
             identity=f"{name}@kiln",
         )
-    raise BackendNotFoundError(
-        f"the build backend '{name}' is not one of kiln's backends ({', '.join(sorted(DESCRIPTORS))}) "
-        "and no override names it",
-        help="set PIXI_BUILD_BACKEND_OVERRIDE=<name>=/path/to/executable to use another backend",
-    )
+    from kiln.frontend.backend_env import install_backend
+
+    return install_backend(name, version, list(channels or []), additional)

@@ -1,0 +1,228 @@
+"""The front end's caches: ``conda/outputs`` results and built artifacts (spec §10.4-10.6).
+
+Both are keyed on everything that decides the result without reading source files
+(manifest, project model, configuration, variants, platforms, channels, backend
+identity, and for artifacts the archives of source dependencies); an entry then
+holds the fingerprints of the files the backend said it read, and is valid only
+while those files are unchanged. Entries are written to a temporary directory and
+renamed into place, so an interrupted or failed build never leaves a usable-looking
+entry behind.
+
+Layout under the workspace's ``.pixi/`` (pixi's current names)::
+
+    meta-v0/<label>-<key>/entry.json          conda/outputs result + fingerprints
+    meta-v0/<label>-<key>/work/               the backend's work directory (debug files)
+    artifacts-v0/<name>/<key>/<file>.conda    the archive
+    artifacts-v0/<name>/<key>/sidecar.json    build result, input globs, fingerprints
+    artifacts-v0/<name>/last.json             key components of the last build (--explain)
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiln.frontend.fingerprint import Changes, FileState, compare, hash_file, snapshot, with_exclusions
+
+FORMAT = 1
+
+
+def cache_key(components: dict[str, Any]) -> str:
+    """11 URL-safe characters of a hash over the (JSON) components."""
+    blob = json.dumps(components, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(hashlib.sha256(blob).digest()[:8]).decode().rstrip("=")
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _states(data: dict[str, list]) -> dict[str, FileState]:
+    return {k: FileState.from_list(v) for k, v in data.items()}
+
+
+def _refresh(path: Path, entry: dict, changes: Changes) -> None:
+    """Record new mtimes of touched-but-unchanged files so later checks stay cheap."""
+    if changes.touched:
+        entry["files"].update({k: v.to_list() for k, v in changes.touched.items()})
+        try:
+            _write_json_atomic(path, entry)
+        except OSError:
+            pass
+
+
+@dataclass
+class Lookup:
+    """The outcome of a cache lookup: a value, or why there is none."""
+
+    value: Any
+    reason: str
+
+    @property
+    def hit(self) -> bool:
+        return self.value is not None
+
+
+class MetadataCache:
+    """``conda/outputs`` results, so a no-op build starts no backend."""
+
+    def __init__(self, root: Path, ignore: list[str] | None = None) -> None:
+        self.root = root
+        self.ignore = list(ignore or [])
+
+    def directory(self, label: str, key: str) -> Path:
+        return self.root / f"{label}-{key}"
+
+    def lookup(self, label: str, key: str, source_dir: Path) -> Lookup:
+        path = self.directory(label, key) / "entry.json"
+        entry = _read_json(path)
+        if not entry or entry.get("format") != FORMAT:
+            return Lookup(None, "no cached metadata")
+        changes = compare(source_dir, entry["globs"], _states(entry["files"]))
+        if changes:
+            return Lookup(None, f"metadata inputs {changes.describe()}")
+        _refresh(path, entry, changes)
+        return Lookup(entry["result"], "cached")
+
+    def store(self, label: str, key: str, result: dict, source_dir: Path, globs: list[str]) -> None:
+        globs = with_exclusions(globs, source_dir, self.ignore) if globs else []
+        files = snapshot(source_dir, globs) if globs else {}
+        entry = {
+            "format": FORMAT,
+            "result": result,
+            "globs": globs,
+            "files": {k: v.to_list() for k, v in files.items()},
+        }
+        _write_json_atomic(self.directory(label, key) / "entry.json", entry)
+
+
+@dataclass
+class CachedArtifact:
+    path: Path
+    sha256: str
+    result: dict
+
+
+class ArtifactCache:
+    """Built archives, reused while their inputs are unchanged."""
+
+    def __init__(self, root: Path, ignore: list[str] | None = None) -> None:
+        self.root = root
+        self.ignore = list(ignore or [])
+
+    def _entry_dir(self, name: str, key: str) -> Path:
+        return self.root / name / key
+
+    def lookup(self, name: str, key: str, source_dir: Path | None, components: dict[str, Any]) -> Lookup:
+        directory = self._entry_dir(name, key)
+        sidecar = _read_json(directory / "sidecar.json")
+        if not sidecar or sidecar.get("format") != FORMAT:
+            return Lookup(None, explain_key_change(self.last_components(name), components))
+        archive = directory / sidecar["file"]
+        if not archive.is_file():
+            return Lookup(None, "cached archive is missing")
+        if source_dir is not None and sidecar.get("globs") is not None:
+            changes = compare(source_dir, sidecar["globs"], _states(sidecar["files"]))
+            if changes:
+                return Lookup(None, f"input files {changes.describe()}")
+            _refresh(directory / "sidecar.json", sidecar, changes)
+        return Lookup(CachedArtifact(archive, sidecar["sha256"], sidecar["result"]), "cached")
+
+    def store(
+        self,
+        name: str,
+        key: str,
+        archive: Path,
+        result: dict,
+        components: dict[str, Any],
+        source_dir: Path | None,
+    ) -> CachedArtifact:
+        """Copy the archive into the cache with its sidecar; replaces an older entry."""
+        globs = None
+        if source_dir is not None:
+            globs = with_exclusions(list(result.get("input_globs") or []), source_dir, self.ignore)
+        files = snapshot(source_dir, globs) if source_dir is not None and globs else {}
+        final = self._entry_dir(name, key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{key}."))
+        try:
+            shutil.copyfile(archive, staging / archive.name)
+            sha = hash_file(staging / archive.name)
+            sidecar = {
+                "format": FORMAT,
+                "file": archive.name,
+                "sha256": sha,
+                "result": result,
+                "globs": globs,
+                "files": {k: v.to_list() for k, v in files.items()},
+                "components": components,
+            }
+            _write_json_atomic(staging / "sidecar.json", sidecar)
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _write_json_atomic(self.root / name / "last.json", {"key": key, "components": components})
+        return CachedArtifact(final / archive.name, sha, result)
+
+    def clean(self, name: str) -> None:
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def last_components(self, name: str) -> dict[str, Any] | None:
+        last = _read_json(self.root / name / "last.json")
+        return last.get("components") if last else None
+
+
+def explain_key_change(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    """Human words for what differs between two sets of key components."""
+    if not old:
+        return "not built before"
+    labels = {
+        "model": "the project model (manifest) changed",
+        "configuration": "the backend configuration changed",
+        "target_configuration": "the target-specific configuration changed",
+        "variants": "the variants changed",
+        "variant_files": "a variant file changed",
+        "backend": "the build backend changed",
+        "channels": "the channels changed",
+        "host_platform": "the target platform changed",
+        "build_platform": "the build platform changed",
+        "output": "the output's identity (version/build) changed",
+        "package_format": "the package format changed",
+        "source": "the source location changed",
+    }
+    reasons = []
+    for field in sorted(set(old) | set(new)):
+        if field == "dependencies":
+            continue
+        if old.get(field) != new.get(field):
+            reasons.append(labels.get(field, f"{field} changed"))
+    old_deps, new_deps = old.get("dependencies", {}) or {}, new.get("dependencies", {}) or {}
+    for dep in sorted(set(old_deps) | set(new_deps)):
+        if old_deps.get(dep) != new_deps.get(dep):
+            reasons.append(f"dependency {dep} was rebuilt" if dep in old_deps and dep in new_deps else f"dependency {dep} changed")
+    return "; ".join(reasons) or "cache entry missing"

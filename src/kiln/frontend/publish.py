@@ -1,0 +1,18 @@
+"""``kiln publish --to DIR``: add built archives to a local channel and index it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from kiln.frontend.channel import WorkspaceChannel
+
+
+def publish(artifacts: list, target: Path) -> list:
+    """Copy ``artifacts`` into the channel at ``target``; returns them at their new paths."""
+    target = target.absolute()
+    channel = WorkspaceChannel(target, sorted({a.subdir for a in artifacts}))
+    channel.ensure()
+    placed = [replace(a, path=channel.add(a.path, a.subdir, a.sha256)) for a in artifacts]
+    channel.index()
+    return placed

@@ -1,0 +1,184 @@
+"""Where a source package lives: local paths, git repositories and URL archives.
+
+A path source is used in place and is *mutable*: its files are fingerprinted. A git
+or url source is fetched into ``.pixi/sources-v0/`` of the workspace and is
+*immutable* once pinned (a commit, an archive hash), so its pin alone identifies it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import urllib.parse
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiln.errors import KilnError
+from kiln.protocol import types as t
+
+
+class SourceError(KilnError):
+    """A source dependency could not be found, fetched or unpacked."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A source tree on disk and what identifies its content."""
+
+    directory: Path
+    mutable: bool
+    identity: str
+    """``path:<abs>``, ``git:<url>@<commit>[#subdir]`` or ``url:<url>#sha256=..``."""
+
+    @property
+    def label(self) -> str:
+        return self.directory.name
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def locate(spec: t.SourcePackageSpec, base_dir: Path, sources_dir: Path) -> Checkout:
+    """The checkout for a source spec declared by a manifest in ``base_dir``."""
+    loc = spec.location
+    if isinstance(loc, t.PathLocation):
+        path = Path(loc.path).expanduser()
+        directory = (path if path.is_absolute() else base_dir / path).resolve()
+        if not directory.exists():
+            raise SourceError(f"source dependency path `{loc.path}` does not exist (resolved to {directory})")
+        return Checkout(directory, mutable=True, identity=f"path:{directory}")
+    if isinstance(loc, t.GitLocation):
+        return checkout_git(loc, base_dir, sources_dir)
+    return fetch_url(loc, sources_dir)
+
+
+# -- git --------------------------------------------------------------------------------
+
+
+def _git(*args: str, cwd: Path | None = None) -> str:
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    except FileNotFoundError:
+        raise SourceError("git is needed for git source dependencies but was not found on PATH") from None
+    if proc.returncode != 0:
+        raise SourceError(f"git {' '.join(args[:2])} failed: {proc.stderr.strip() or proc.stdout.strip()}")
+    return proc.stdout.strip()
+
+
+def _git_url(url: str, base_dir: Path) -> str:
+    url = url.removeprefix("git+")
+    if "://" not in url and not url.startswith("git@"):
+        path = Path(url).expanduser()
+        return str((path if path.is_absolute() else base_dir / path).resolve())
+    return url
+
+
+def checkout_git(loc: t.GitLocation, base_dir: Path, sources_dir: Path) -> Checkout:
+    url = _git_url(loc.git, base_dir)
+    root = sources_dir / "git" / _short(url)
+    mirror = root / "repo.git"
+    if not mirror.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".clone."))
+        try:
+            _git("clone", "--quiet", "--bare", url, str(tmp / "repo.git"))
+            os.replace(tmp / "repo.git", mirror)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        _git("--git-dir", str(mirror), "fetch", "--quiet", "--prune", "--force", "origin",
+             "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")  # fmt: skip
+    rev = loc.rev
+    if rev is None or rev == "defaultBranch":
+        ref = "HEAD"
+    elif rev.branch is not None:
+        ref = f"refs/heads/{rev.branch}"
+    elif rev.tag is not None:
+        ref = f"refs/tags/{rev.tag}"
+    else:
+        ref = rev.rev
+    try:
+        commit = _git("--git-dir", str(mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except SourceError:
+        raise SourceError(f"git source {loc.git}: no such branch, tag or revision `{ref.rsplit('/', 1)[-1]}`") from None
+    tree = root / commit
+    if not tree.exists():
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{commit[:12]}."))
+        try:
+            _git("--git-dir", str(mirror), "--work-tree", str(tmp), "checkout", "--quiet", "--force", commit, "--", ".")
+            os.replace(tmp, tree)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    directory = tree / loc.subdirectory if loc.subdirectory else tree
+    if not directory.is_dir():
+        raise SourceError(f"git source {loc.git}@{commit[:12]} has no subdirectory `{loc.subdirectory}`")
+    sub = f"#{loc.subdirectory}" if loc.subdirectory else ""
+    return Checkout(directory, mutable=False, identity=f"git:{url}@{commit}{sub}")
+
+
+# -- url ------------------------------------------------------------------------------------
+
+
+def _download(url: str, dest: Path) -> None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response, open(dest, "wb") as fh:
+            shutil.copyfileobj(response, fh)
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"failed to download {url}: {exc}") from None
+
+
+def _extract(archive: Path, dest: Path) -> None:
+    name = archive.name
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(dest)
+        else:
+            with tarfile.open(archive) as tf:
+                tf.extractall(dest, filter="data")
+    except (tarfile.TarError, zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(f"cannot unpack {name}: {exc}") from None
+
+
+def fetch_url(loc: t.UrlLocation, sources_dir: Path) -> Checkout:
+    root = sources_dir / "url" / _short(loc.url)
+    tree = root / "src"
+    stamp = root / "sha256"
+    if not (tree.exists() and stamp.exists()):
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".fetch."))
+        try:
+            filename = Path(urllib.parse.urlparse(loc.url).path).name or "archive"
+            archive = tmp / filename
+            _download(loc.url, archive)
+            data = archive.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            if loc.sha256 and loc.sha256.lower() != sha:
+                raise SourceError(f"{loc.url}: sha256 mismatch: expected {loc.sha256}, got {sha}")
+            if loc.md5 and loc.md5.lower() != hashlib.md5(data).hexdigest():
+                raise SourceError(f"{loc.url}: md5 mismatch")
+            unpacked = tmp / "src"
+            _extract(archive, unpacked)
+            entries = list(unpacked.iterdir())
+            top = entries[0] if len(entries) == 1 and entries[0].is_dir() else unpacked
+            shutil.rmtree(tree, ignore_errors=True)
+            os.replace(top, tree)
+            (tmp / "sha256").write_text(sha)
+            os.replace(tmp / "sha256", stamp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    sha = stamp.read_text().strip()
+    directory = tree / loc.subdirectory if loc.subdirectory else tree
+    if not directory.is_dir():
+        raise SourceError(f"archive {loc.url} has no subdirectory `{loc.subdirectory}`")
+    sub = f"#{loc.subdirectory}" if loc.subdirectory else ""
+    return Checkout(directory, mutable=False, identity=f"url:{loc.url}#sha256={sha}{sub}")
