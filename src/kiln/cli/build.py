@@ -85,7 +85,7 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
     from kiln.frontend.build import BuildOptions, build
 
     reporter = ConsoleReporter(
-        verbose=kw["verbose"], quiet=kw["quiet"] or kw["as_json"], progress=not kw["no_progress"], color=kw["color"]
+        verbose=kw["verbose"], quiet=kw["quiet"], progress=not (kw["no_progress"] or kw["as_json"]), color=kw["color"]
     )
     options = BuildOptions(
         path=kw["path"],

@@ -282,16 +282,17 @@ class BuildSession:
         return channels or [*(_channel_arg(c) for c in self.options.channels), *self.workspace_channels]
 
     def _model(self, pkg: Package) -> t.ProjectModel | None:
+        """The package's project model with ``--build-number``/``--build-string-prefix``
+        applied; a recipe package (no model) gets a model holding just those."""
         model = pkg.found.project_model
-        if model is None:
-            return None
         opts = self.options
         if opts.build_number is None and opts.build_string_prefix is None:
             return model
+        base = model if model is not None else t.ProjectModel()
         return msgspec.structs.replace(
-            model,
-            build_number=opts.build_number if opts.build_number is not None else model.build_number,
-            build_string_prefix=opts.build_string_prefix or model.build_string_prefix,
+            base,
+            build_number=opts.build_number if opts.build_number is not None else base.build_number,
+            build_string_prefix=opts.build_string_prefix or base.build_string_prefix,
         )
 
     def _load_metadata(self, pkg: Package) -> None:
