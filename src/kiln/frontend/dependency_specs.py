@@ -100,7 +100,7 @@ def parse_dependency(table: Table, key: str, ctx: SpecContext) -> ParsedSpec:
     """The value of ``table[key]`` (a package-level dependency table entry)."""
     value = table.get(key)
     if isinstance(value, str):
-        return _binary_spec({"version": value}, table, (key,), ctx)
+        return _version_only(table, key, value)
     if not isinstance(value, dict):
         raise table.wrong_type(key, "a version string or a table", value)
     if "workspace" in value:
@@ -114,7 +114,7 @@ def validate_pool_entry(entry: PoolEntry, ctx: SpecContext) -> None:
     """Check a ``[workspace.dependencies]`` entry where it is written."""
     value = entry.value
     if isinstance(value, str):
-        _binary_spec({"version": value}, entry.table, (entry.name,), ctx)
+        _version_only(entry.table, entry.name, value)
         return
     if not isinstance(value, dict):
         raise entry.table.wrong_type(entry.name, "a version string or a table", value)
@@ -325,8 +325,13 @@ def spec_from_fields(
     )
 
 
-def _binary_spec(fields: dict[str, Any], table: Table, keys: tuple[str | int, ...], ctx: SpecContext) -> ParsedSpec:
-    return spec_from_fields(fields, table, keys, ctx, base_dir=ctx.manifest_dir)
+def _version_only(table: Table, key: str, text: str) -> ParsedSpec:
+    """A dependency written as a bare version spec string."""
+
+    def fail(message: str, *sub: str, help: str | None = None) -> ManifestError:
+        return table.error(message, key, help=help)
+
+    return ParsedSpec(t.PackageSpec(binary=t.BinaryPackageSpec(version=_version_spec(text, fail, "version"))), "binary")
 
 
 def _check_spec_keys(fields: dict[str, Any], table: Table, keys: tuple[str | int, ...]) -> None:

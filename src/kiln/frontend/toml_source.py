@@ -14,7 +14,7 @@ import datetime
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +111,9 @@ class Table:
     pyproject.toml), so lines and key names in errors are what the user sees.
     """
 
-    doc: TomlDocument
+    doc: TomlDocument = field(repr=False)
     path: KeyPath
-    data: dict[str, Any]
+    data: dict[str, Any] = field(repr=False)
 
     # -- navigation ---------------------------------------------------------
 

@@ -99,6 +99,12 @@ def find_workspace_manifest(manifest: ManifestFile | None, start: Path) -> Manif
         candidate = find_manifest(directory)
         if candidate is not None and candidate.workspace_table() is not None:
             return candidate
+    package = manifest.package_table() if manifest is not None else None
+    if package is not None:
+        raise package.error(
+            "no pixi workspace found: the manifest has no `[workspace]` table and no enclosing directory has one",
+            help="add a `[workspace]` table (with `channels` and `platforms`) here or in a parent directory",
+        )
     where = manifest.path if manifest is not None else start
     raise ManifestError(
         "no pixi workspace found: the manifest has no `[workspace]` table and no enclosing directory has one",
