@@ -32,6 +32,15 @@ channels = ["conda-forge"]
 platforms = ["linux-64"]
 preview = ["pixi-build"]
 """
+PACKAGE = '[package]\nname = "x"\n[package.build]\nbackend = { name = "b" }\n'
+
+
+def package_with(directory: Path, tables: str):
+    """Load a one-package workspace whose [package] is named `x`, built by backend `b`, plus ``tables``."""
+    write(directory, WORKSPACE + PACKAGE + tables)
+    package = load_package_manifest(directory)
+    assert package is not None
+    return package
 
 
 def test_full_package_build_section() -> None:
@@ -191,11 +200,7 @@ def test_backend_channels_and_additional_dependencies(tmp_path: Path) -> None:
 
 def test_channel_alias_is_configurable(tmp_path: Path) -> None:
     """pixi's own tests use the alias http://prefix.dev; the default is conda.anaconda.org."""
-    write(
-        tmp_path,
-        WORKSPACE + '[package]\nname = "x"\n[package.build]\nbackend = { name = "b" }\n'
-        '[package.host-dependencies]\nzlib = { version = "*", channel = "conda-forge" }\n',
-    )
+    write(tmp_path, WORKSPACE + PACKAGE + '[package.host-dependencies]\nzlib = { version = "*", channel = "conda-forge" }\n')
     package = load_package_manifest(tmp_path, channel_alias="http://prefix.dev")
     assert package is not None
     assert package.project_model.targets.default_target.host_dependencies["zlib"].binary.channel == (
@@ -216,29 +221,20 @@ def test_build_variant_files_are_absolute(tmp_path: Path) -> None:
      ("linux-aarch64", "host_platform == 'linux-aarch64'")],
 )  # fmt: skip
 def test_legacy_target_lowering(tmp_path: Path, table: str, expression: str) -> None:
-    write(
-        tmp_path,
-        WORKSPACE + f'[package]\nname = "x"\n[package.build]\nbackend = {{ name = "b" }}\n'
-        f'[package.target.{table}.run-dependencies]\nfoo = "*"\n',
-    )
-    package = load_package_manifest(tmp_path)
-    assert package is not None
+    package = package_with(tmp_path, f'[package.target.{table}.run-dependencies]\nfoo = "*"\n')
     assert list(package.project_model.targets.conditional) == [expression]
 
 
 def test_conditional_order_follows_pixi(tmp_path: Path) -> None:
     """pixi collects `if()` tables run, run-constraints, host, build, then extras, then legacy targets."""
-    write(
+    package = package_with(
         tmp_path,
-        WORKSPACE + '[package]\nname = "x"\n[package.build]\nbackend = { name = "b" }\n'
         '[package.target.win.run-dependencies]\nw = "*"\n'
         '[package.build-dependencies."if(b)"]\nb = "*"\n'
         '[package.host-dependencies."if(h)"]\nh = "*"\n'
         '[package.run-dependencies."if(r)"]\nr = "*"\n'
         '[package.run-dependencies."if(b)"]\nrb = "*"\n',
     )
-    package = load_package_manifest(tmp_path)
-    assert package is not None
     conditional = package.project_model.targets.conditional
     assert list(conditional) == ["r", "b", "h", "win"]
     assert list(conditional["b"].run_dependencies) == ["rb"]
@@ -246,14 +242,11 @@ def test_conditional_order_follows_pixi(tmp_path: Path) -> None:
 
 
 def test_when_conditions(tmp_path: Path) -> None:
-    write(
+    package = package_with(
         tmp_path,
-        WORKSPACE + '[package]\nname = "x"\n[package.build]\nbackend = { name = "b" }\n[package.run-dependencies]\n'
-        'a = { version = "*", when = "python >=3.10" }\n'
+        '[package.run-dependencies]\na = { version = "*", when = "python >=3.10" }\n'
         'b = { version = "*", when = { all = ["python", "numpy 2.*", { package = "scipy", build = "py*" }] } }\n',
     )
-    package = load_package_manifest(tmp_path)
-    assert package is not None
     run = json.loads(encode(package.project_model.targets.default_target.run_dependencies))
     assert run["a"]["binary"]["condition"] == {"MatchSpec": {"name": "python", "version": ">=3.10"}}
     assert run["b"]["binary"]["condition"] == {
@@ -265,12 +258,8 @@ def test_when_conditions(tmp_path: Path) -> None:
 
 
 def test_pin_bounds(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        WORKSPACE + '[package]\nname = "x"\n[package.build]\nbackend = { name = "b" }\n[package.run-exports.strong]\n'
-        'x = { pin-subpackage = { lower-bound = "1.2", upper-bound = "x.x.x" } }\n',
+    package = package_with(
+        tmp_path, '[package.run-exports.strong]\nx = { pin-subpackage = { lower-bound = "1.2", upper-bound = "x.x.x" } }\n'
     )
-    package = load_package_manifest(tmp_path)
-    assert package is not None
     strong = json.loads(encode(package.project_model.targets.default_target.run_exports))["strong"]
     assert strong == {"x": {"pinSubpackage": {"lowerBound": {"version": "1.2"}, "upperBound": {"expression": "x.x.x"}}}}

@@ -106,7 +106,7 @@ def _backend(build: Table, ctx: SpecContext) -> BackendSpec:
     backend = build.table("backend")
     assert backend is not None
     backend.check_keys(BACKEND_KEYS + PIN_KEYS)
-    name = package_name(backend, backend.string("name", required=True)).lower()
+    name = package_name(backend, "name", backend.string("name", required=True)).lower()
     fields = {k: v for k, v in backend.items() if k in SPEC_KEYS or k in PIN_KEYS or k == "workspace"}
     if "workspace" in fields:
         fields = inherited_fields(build, "backend", fields, ctx, lookup=name)

@@ -85,15 +85,16 @@ class ParsedSpec:
         return self.kind.startswith("pin-")
 
 
-def package_name(table: Table, key: str) -> str:
-    """Validate a dependency table key as a conda package name."""
-    if not _PACKAGE_NAME.fullmatch(key):
+def package_name(table: Table, key: str, value: str | None = None) -> str:
+    """Validate a conda package name: a dependency table key, or ``value`` written at ``key``."""
+    name = key if value is None else value
+    if not _PACKAGE_NAME.fullmatch(name):
         raise table.error(
-            f"`{key}` is not a valid package name",
+            f"`{name}` is not a valid package name",
             key,
             help="package names contain only letters, digits, `-`, `_` and `.`",
         )
-    return key
+    return name
 
 
 def parse_dependency(table: Table, key: str, ctx: SpecContext) -> ParsedSpec:
@@ -425,8 +426,13 @@ def is_valid_version(text: str) -> bool:
 def _version_spec(text: str | None, fail, key: str) -> str | None:
     if text is None:
         return None
-    compact = re.sub(r"\s+", "", text)
-    if not compact or not all(_valid_constraint(part) for alt in compact.split("|") for part in alt.split(",")):
+    compact = re.sub(r"\s*([,|])\s*", r"\1", text.strip())
+    compact = re.sub(r"(==|!=|>=|<=|~=|>|<|=)\s+", r"\1", compact)
+    if (
+        not compact
+        or re.search(r"\s", compact)
+        or not all(_valid_constraint(part) for alt in compact.split("|") for part in alt.split(","))
+    ):
         raise fail(f"`{text}` is not a valid version spec", key, help=_version_hint(text))
     return normalize_version_spec(compact)
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
@@ -127,7 +128,7 @@ def workspace_from(manifest: ManifestFile, *, channel_alias: str = DEFAULT_CHANN
     workspace = Workspace(
         root=root,
         manifest_path=manifest.path,
-        name=table.string("name") or defaults.get("name"),
+        name=table.string("name") or defaults.get("name") or _package_name(manifest),
         channels=_channels(table, root, channel_alias),
         platforms=_platforms(table),
         preview=preview,
@@ -178,8 +179,6 @@ def existing_file(table: Table, key: str, directory: Path) -> Path | None:
 
 def url_field(table: Table, key: str) -> str | None:
     """A URL field, written the way pixi prints a parsed URL (``https://x.org`` -> ``https://x.org/``)."""
-    from urllib.parse import urlsplit
-
     value = table.string(key)
     if value is None:
         return None
@@ -224,6 +223,13 @@ def pyproject_project_fields(manifest: ManifestFile) -> dict[str, Any]:
         if isinstance(authors, list):
             fields["authors"] = [_author(a) for a in authors if _author(a)]
     return fields
+
+
+def _package_name(manifest: ManifestFile) -> str | None:
+    """pixi names a nameless workspace after the package declared beside it."""
+    package = manifest.pixi.get("package")
+    name = package.get("name") if isinstance(package, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _author(contact: Any) -> str | None:
