@@ -11,7 +11,7 @@ from kiln.errors import ManifestError
 from kiln.frontend.manifest import load_package_manifest, load_workspace
 from kiln.protocol import types as t
 from kiln.protocol.types import encode
-from tests.conftest import PROJECTS
+from conftest import PROJECTS
 
 MANIFESTS = PROJECTS / "manifests"
 
@@ -263,3 +263,8 @@ def test_pin_bounds(tmp_path: Path) -> None:
     )
     strong = json.loads(encode(package.project_model.targets.default_target.run_exports))["strong"]
     assert strong == {"x": {"pinSubpackage": {"lowerBound": {"version": "1.2"}, "upperBound": {"expression": "x.x.x"}}}}
+
+
+def test_non_toml_files_are_no_package_manifest(tmp_path: Path) -> None:
+    (tmp_path / "recipe.yaml").write_text("package:\n  name: x\n", encoding="utf-8")
+    assert load_package_manifest(tmp_path / "recipe.yaml") is None

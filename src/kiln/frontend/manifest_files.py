@@ -93,7 +93,12 @@ def find_manifest(directory: Path) -> ManifestFile | None:
 
 
 def manifest_at(path: Path) -> ManifestFile | None:
-    """The manifest ``path`` names: the file itself or the one in the directory."""
+    """The manifest ``path`` names: the file itself or the one in the directory.
+
+    None for files that are no TOML manifest at all (a ``recipe.yaml``, a ``package.xml``).
+    """
     if path.is_dir():
         return find_manifest(path)
+    if path.suffix != ".toml":
+        return None
     return read_manifest(path)
