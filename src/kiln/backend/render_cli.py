@@ -35,18 +35,15 @@ def _load_data(path: Path) -> Any:
         raise ManifestError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
 
 
-def _model_from_manifest(manifest: Path) -> tuple[t.ProjectModel | None, Any, dict | None]:
-    """(model, configuration, target configuration) read by the front end, if it can."""
-    if manifest.name not in ("pixi.toml", "pyproject.toml") and not manifest.is_dir():
-        return None, None, None
+def _package(manifest: Path):
+    """The front end's reading of a pixi manifest (or directory), if it has a ``[package]``."""
+    if manifest.name not in ("pixi.toml", "pyproject.toml", "mojoproject.toml") and not manifest.is_dir():
+        return None
     try:
-        from kiln.frontend.manifest import load_package_manifest  # type: ignore[attr-defined]
+        from kiln.frontend.manifest import load_package_manifest
     except ImportError:
-        return None, None, None
-    package = load_package_manifest(manifest)
-    if package is None:
-        return None, None, None
-    return package.project_model, package.configuration, package.target_configuration
+        return None
+    return load_package_manifest(manifest)
 
 
 def render_for_manifest(
@@ -61,7 +58,10 @@ def render_for_manifest(
     manifest_path = Path(manifest).absolute()
     if not manifest_path.exists():
         raise KilnError(f"{manifest_path} does not exist")
-    model, configuration, target_configuration = _model_from_manifest(manifest_path)
+    package = _package(manifest_path)
+    model = package.project_model if package else None
+    configuration = package.configuration if package else None
+    target_configuration = package.target_configuration if package else None
     if project_model_file:
         try:
             model = msgspec.convert(_load_data(Path(project_model_file)), t.ProjectModel)
@@ -71,9 +71,9 @@ def render_for_manifest(
         configuration = _load_data(Path(config_file))
     root = manifest_path if manifest_path.is_dir() else manifest_path.parent
     params = t.InitializeParams(
-        manifest_path=str(manifest_path),
-        source_directory=str(root),
-        workspace_directory=str(root),
+        manifest_path=str(package.manifest_path if package else manifest_path),
+        source_directory=str(package.source_dir if package else root),
+        workspace_directory=str(package.workspace.root if package else root),
         project_model=model,
         configuration=configuration,
         target_configuration=target_configuration,

@@ -1,0 +1,72 @@
+"""The front end's discovery and the backends' `render` command read pixi manifests through kiln.frontend.manifest."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from kiln.frontend.discovery import discover
+from kiln.frontend.manifest import load_package_manifest
+from conftest import PROJECTS, backend_exe
+
+RECIPE = """\
+package:
+  name: from-custom-recipe
+  version: 0.1.0
+build:
+  noarch: generic
+"""
+
+
+def rattler_build_project(directory: Path, extra: str = "") -> Path:
+    (directory / "custom").mkdir(parents=True)
+    (directory / "custom" / "recipe.yaml").write_text(RECIPE, encoding="utf-8")
+    manifest = directory / "pixi.toml"
+    manifest.write_text(
+        '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\npreview = ["pixi-build"]\n\n'
+        '[package]\nname = "from-custom-recipe"\nversion = "0.1.0"\n\n'
+        '[package.build]\nbackend = { name = "pixi-build-rattler-build", version = "*" }\n\n'
+        '[package.build.config]\nrecipe = "custom/recipe.yaml"\n' + extra,
+        encoding="utf-8",
+    )
+    return manifest
+
+
+def test_discovery_picks_the_manifest_backend() -> None:
+    """`kiln build` on a pixi.toml package: the backend named in [package.build], no build needed."""
+    directory = PROJECTS / "manifests" / "full-package"
+    found = discover(directory)
+    package = load_package_manifest(directory)
+    assert found.backend == "pixi-build-python"
+    assert found.manifest_path == directory / "pixi.toml"
+    assert found.source_dir == directory / "src"
+    assert found.package_name == "full"
+    assert found.project_model == package.project_model
+    assert found.configuration == package.configuration
+    assert found.target_configuration == package.target_configuration
+
+
+def test_discovery_of_a_member_and_a_pyproject() -> None:
+    assert discover(PROJECTS / "manifests" / "workspace-members" / "packages" / "app").backend == "pixi-build-cmake"
+    assert discover(PROJECTS / "manifests" / "pyproject-package" / "pyproject.toml").backend == "pixi-build-python"
+
+
+def test_render_uses_the_manifest(tmp_path: Path) -> None:
+    """`pixi-build-rattler-build render pixi.toml`: configuration and model come from the manifest."""
+    manifest = rattler_build_project(tmp_path)
+    result = subprocess.run(
+        [backend_exe("pixi-build-rattler-build"), "render", str(manifest)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "from-custom-recipe" in result.stdout  # the `recipe` set in [package.build.config]
+
+
+def test_render_checks_the_manifest_model(tmp_path: Path) -> None:
+    """The rattler-build backend rejects binary dependencies in the project model built from the manifest."""
+    manifest = rattler_build_project(tmp_path, '\n[package.host-dependencies]\nnumpy = "*"\n')
+    result = subprocess.run(
+        [backend_exe("pixi-build-rattler-build"), "render", str(manifest)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Binary dependency 'numpy' is not allowed" in result.stderr
+    assert "Traceback" not in result.stderr
