@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kiln.frontend.discovery import discover
 from kiln.frontend.manifest import load_package_manifest
-from conftest import PROJECTS, backend_exe
+from tests.conftest import PROJECTS, backend_exe
 
 RECIPE = """\
 package:

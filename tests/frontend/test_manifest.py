@@ -11,7 +11,7 @@ from kiln.errors import ManifestError
 from kiln.frontend.manifest import load_package_manifest, load_workspace
 from kiln.protocol import types as t
 from kiln.protocol.types import encode
-from conftest import PROJECTS
+from tests.conftest import PROJECTS
 
 MANIFESTS = PROJECTS / "manifests"
 

@@ -11,7 +11,7 @@ import pytest
 
 from kiln.errors import ManifestError
 from kiln.frontend.manifest import load_package_manifest
-from conftest import PROJECTS, kiln_exe
+from tests.conftest import PROJECTS, kiln_exe
 
 MANIFESTS = PROJECTS / "manifests"
 

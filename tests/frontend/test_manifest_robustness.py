@@ -16,7 +16,7 @@ import tomli
 
 from kiln.errors import ManifestError
 from kiln.frontend.manifest import load_package_manifest
-from conftest import PROJECTS
+from tests.conftest import PROJECTS
 
 SOURCE = PROJECTS / "manifests" / "full-package"
 REPLACEMENTS = (42, "?", "../x", [], [1], {}, {"workspace": True}, True)

@@ -10,7 +10,7 @@ import yaml
 
 from kiln.frontend.manifest import load_package_manifest
 from kiln.protocol.types import encode
-from conftest import PROJECTS, UPSTREAM
+from tests.conftest import PROJECTS, UPSTREAM
 
 CASES = UPSTREAM / "recipes" / "project-model"
 PROTOCOL = UPSTREAM / "protocol"
