@@ -31,6 +31,7 @@ from typing import Any
 import msgspec
 
 from kiln.backend.platforms import current_platform
+from kiln.backend.specs import binary_item
 from kiln.errors import DependencyCycleError, KilnError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import WorkspaceChannel
@@ -116,6 +117,7 @@ class Package:
     checkout: Checkout
     found: Discovered
     command: BackendCommand
+    build_checkout: Checkout | None
     host_platform: str
     build_platform: str
     label: str
@@ -135,7 +137,18 @@ class Package:
 
     @property
     def source_dir(self) -> Path:
-        return self.found.source_dir
+        """Where the backend builds from: a fetched ``[package.build].source``, else the package."""
+        return self.build_checkout.directory if self.build_checkout else self.found.source_dir
+
+    @property
+    def mutable(self) -> bool:
+        """Path sources change under us and are fingerprinted; git/url pins are enough."""
+        return self.checkout.mutable and (self.build_checkout is None or self.build_checkout.mutable)
+
+    @property
+    def identity(self) -> str:
+        extra = f"+build-source:{self.build_checkout.identity}" if self.build_checkout else ""
+        return self.checkout.identity + extra
 
 
 class Backends:
@@ -173,7 +186,7 @@ class Backends:
                     project_model=model,
                     configuration=package.found.configuration,
                     target_configuration=package.found.target_configuration,
-                    **({"checkout_root": str(package.checkout.directory)} if not package.checkout.mutable else {}),
+                    **_checkout_root(package),
                 )
             )
         except BaseException:
@@ -262,16 +275,21 @@ class BuildSession:
         existing = self.packages.get(key)
         if existing is not None:
             return existing
-        spec = getattr(found.extra.get("package"), "backend", None)
+        manifest = found.extra.get("package")
+        spec = getattr(manifest, "backend", None)
         command = resolve_backend(
             found.backend,
             version=getattr(spec, "version", None),
             channels=self._backend_channels(found),
-            additional=list(getattr(spec, "additional_dependencies", None) or []),
+            additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
+        )
+        build_source = getattr(manifest, "build_source", None)
+        build_checkout = (
+            locate(build_source, found.manifest_path.parent, self.pixi_dir / "sources-v0") if build_source else None
         )
         build = self.options.build_platform
         label = found.package_name or _label_of(found)
-        pkg = Package(checkout, found, command, host, build, label)
+        pkg = Package(checkout, found, command, build_checkout, host, build, label)
         self.packages[key] = pkg
         return pkg
 
@@ -299,7 +317,7 @@ class BuildSession:
         model = self._model(pkg)
         components = {
             "manifest": str(pkg.found.manifest_path),
-            "source": pkg.checkout.identity,
+            "source": pkg.identity,
             "backend": pkg.command.identity if pkg.command.overridden else f"{pkg.command.identity}#{self._kiln_id}",
             "model": t.to_builtins(model) if model is not None else None,
             "configuration": pkg.found.configuration,
@@ -313,7 +331,7 @@ class BuildSession:
         pkg.meta_components = components
         pkg.meta_key = cache_key(components)
         pkg.meta_dir = self.metadata.directory(pkg.label, pkg.meta_key)
-        lookup = self.metadata.lookup(pkg.label, pkg.meta_key, pkg.source_dir)
+        lookup = self.metadata.lookup(pkg.label, pkg.meta_key, pkg.source_dir if pkg.mutable else None)
         if lookup.hit:
             result = msgspec.convert(lookup.value, t.CondaOutputsResult)
         else:
@@ -332,7 +350,7 @@ class BuildSession:
             globs = list(result.input_globs)
             for output in result.outputs:
                 globs.extend(g for g in output.input_globs or [] if g not in globs)
-            self.metadata.store(pkg.label, pkg.meta_key, t.to_builtins(result), pkg.source_dir, globs)
+            self.metadata.store(pkg.label, pkg.meta_key, t.to_builtins(result), pkg.source_dir if pkg.mutable else None, globs)
         pkg.outputs = list(result.outputs)
         if not pkg.outputs:
             raise KilnError(f"{pkg.label} produces no package for {pkg.host_platform}")
@@ -475,7 +493,7 @@ class BuildSession:
 
     def build_package(self, pkg: Package) -> PackageResult:
         start = time.monotonic()
-        source_dir = pkg.source_dir if pkg.checkout.mutable else None
+        source_dir = pkg.source_dir if pkg.mutable else None
         reasons: list[str] = []
         built_any = cached_any = False
         artifacts: list[Artifact] = []
@@ -504,7 +522,7 @@ class BuildSession:
             self._publish(cached)
             artifacts.append(_artifact(cached))
         status = "built" if built_any and not cached_any else "cached" if not built_any else "partly-cached"
-        return PackageResult(pkg.label, pkg.checkout.identity, status, reasons, artifacts, time.monotonic() - start)
+        return PackageResult(pkg.label, pkg.identity, status, reasons, artifacts, time.monotonic() - start)
 
     def _publish(self, cached: CachedArtifact) -> None:
         self.channel.add(cached.path, cached.result["subdir"], cached.sha256)
@@ -528,7 +546,7 @@ class BuildSession:
         _check_result(meta, result)
         archive = Path(result.output_file)
         cached = self.artifacts.store(
-            meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.checkout.mutable else None
+            meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.mutable else None
         )
         return cached
 
@@ -639,11 +657,16 @@ class BuildSession:
                 for o in pkg.outputs
                 if o.metadata.name in pkg.needed
             ]
-            results.append(PackageResult(pkg.label, pkg.checkout.identity, "rendered", reasons, []))
+            results.append(PackageResult(pkg.label, pkg.identity, "rendered", reasons, []))
         return BuildSummary(self.workspace_root, results, [], self.backends.started, rendered)
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _checkout_root(package: Package) -> dict[str, str]:
+    checkout = package.build_checkout or package.checkout
+    return {"checkout_root": str(checkout.root)} if checkout.root is not None else {}
 
 
 def _label_of(found: Discovered) -> str:

@@ -95,20 +95,22 @@ class MetadataCache:
     def directory(self, label: str, key: str) -> Path:
         return self.root / f"{label}-{key}"
 
-    def lookup(self, label: str, key: str, source_dir: Path) -> Lookup:
+    def lookup(self, label: str, key: str, source_dir: Path | None) -> Lookup:
+        """``source_dir`` None: an immutable (git/url) source, where the key decides alone."""
         path = self.directory(label, key) / "entry.json"
         entry = _read_json(path)
         if not entry or entry.get("format") != FORMAT:
             return Lookup(None, "no cached metadata")
-        changes = compare(source_dir, entry["globs"], _states(entry["files"]))
-        if changes:
-            return Lookup(None, f"metadata inputs {changes.describe()}")
-        _refresh(path, entry, changes)
+        if source_dir is not None:
+            changes = compare(source_dir, entry["globs"], _states(entry["files"]))
+            if changes:
+                return Lookup(None, f"metadata inputs {changes.describe()}")
+            _refresh(path, entry, changes)
         return Lookup(entry["result"], "cached")
 
-    def store(self, label: str, key: str, result: dict, source_dir: Path, globs: list[str]) -> None:
-        globs = with_exclusions(globs, source_dir, self.ignore) if globs else []
-        files = snapshot(source_dir, globs) if globs else {}
+    def store(self, label: str, key: str, result: dict, source_dir: Path | None, globs: list[str]) -> None:
+        globs = with_exclusions(globs, source_dir, self.ignore) if globs and source_dir is not None else []
+        files = snapshot(source_dir, globs) if globs and source_dir is not None else {}
         entry = {
             "format": FORMAT,
             "result": result,

@@ -34,6 +34,8 @@ class Checkout:
     mutable: bool
     identity: str
     """``path:<abs>``, ``git:<url>@<commit>[#subdir]`` or ``url:<url>#sha256=..``."""
+    root: Path | None = None
+    """The checkout before any ``subdirectory`` (pixi's ``checkoutRoot``); None for paths."""
 
     @property
     def label(self) -> str:
@@ -120,7 +122,7 @@ def checkout_git(loc: t.GitLocation, base_dir: Path, sources_dir: Path) -> Check
     if not directory.is_dir():
         raise SourceError(f"git source {loc.git}@{commit[:12]} has no subdirectory `{loc.subdirectory}`")
     sub = f"#{loc.subdirectory}" if loc.subdirectory else ""
-    return Checkout(directory, mutable=False, identity=f"git:{url}@{commit}{sub}")
+    return Checkout(directory, mutable=False, identity=f"git:{url}@{commit}{sub}", root=tree)
 
 
 # -- url ------------------------------------------------------------------------------------
@@ -181,4 +183,4 @@ def fetch_url(loc: t.UrlLocation, sources_dir: Path) -> Checkout:
     if not directory.is_dir():
         raise SourceError(f"archive {loc.url} has no subdirectory `{loc.subdirectory}`")
     sub = f"#{loc.subdirectory}" if loc.subdirectory else ""
-    return Checkout(directory, mutable=False, identity=f"url:{loc.url}#sha256={sha}{sub}")
+    return Checkout(directory, mutable=False, identity=f"url:{loc.url}#sha256={sha}{sub}", root=tree)
