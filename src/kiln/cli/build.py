@@ -131,7 +131,7 @@ def _report(summary, kw: dict, console) -> None:
         for pkg in summary.packages:
             console.print(f"[bold]{pkg.label}[/] ({pkg.status})")
             for line in pkg.reasons:
-                console.print(f"  {line}", highlight=False, markup=False)
+                console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
     if not kw["quiet"] and summary.delivered:
         from rich.table import Table
 

@@ -1,0 +1,110 @@
+"""A workspace of recipe packages: app -(run)-> lib -(host)-> greeting, and a cycle."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.conftest import PROJECTS, kiln_exe
+from tests.helpers import extract, read_index
+
+
+def kiln(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([kiln_exe(), *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def build_json(*args) -> dict:
+    proc = kiln("build", "--json", *args)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def statuses(summary: dict) -> dict[str, str]:
+    return {p["label"]: p["status"] for p in summary["packages"]}
+
+
+def test_recursive_build_uses_the_host_package_then_caches_then_rebuilds_dependents(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    out = tmp_path / "out"
+
+    first = build_json("--path", ws / "app", "-o", out)
+    assert statuses(first) == {"greeting": "built", "lib": "built", "app": "built"}
+    assert [p["label"] for p in first["packages"]] == ["greeting", "lib", "app"]  # dependency order
+    assert first["backends_started"] == 3
+    delivered = {a["name"]: Path(a["path"]) for a in first["delivered"]}
+    assert set(delivered) == {"app", "lib"}  # the root and what it needs at run time
+    assert read_index(delivered["app"])["depends"] == ["lib"]
+
+    # lib copied a file out of its host environment: greeting really was there
+    files = extract(delivered["lib"], tmp_path / "lib-files")
+    assert (files / "share/lib/from-greeting.txt").read_text() == "hello from the innermost package\n"
+    prefix = tmp_path / "prefix"
+    extract(delivered["app"], prefix)
+    extract(delivered["lib"], prefix)
+    run = subprocess.run([prefix / "bin" / "app"], capture_output=True, text=True, check=True)
+    assert run.stdout == "app says: hello from the innermost package\n"
+
+    second = build_json("--path", ws / "app", "-o", out)
+    assert statuses(second) == {"greeting": "cached", "lib": "cached", "app": "cached"}
+    assert second["backends_started"] == 0
+
+    (ws / "greeting" / "text.txt").write_text("changed innermost\n")
+    proc = kiln("build", "--path", ws / "app", "-o", out, "--explain", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert "greeting 1.0.0 (h4616a5c_0): rebuilt, input files changed: text.txt" in proc.stderr
+    assert "lib 2.0.0 (h4616a5c_0): rebuilt, dependency greeting/h4616a5c_0/noarch was rebuilt" in proc.stderr
+    assert "app 3.0.0 (h4616a5c_0): rebuilt, dependency lib/h4616a5c_0/noarch was rebuilt" in proc.stderr
+    files = extract(out / "noarch" / delivered["lib"].name, tmp_path / "lib-files-2")
+    assert (files / "share/lib/from-greeting.txt").read_text() == "changed innermost\n"
+
+
+def test_building_a_middle_package_builds_only_what_it_needs(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    summary = build_json("--path", ws / "lib", "-o", tmp_path / "out")
+    assert statuses(summary) == {"greeting": "built", "lib": "built"}
+    assert [a["name"] for a in summary["delivered"]] == ["lib"]  # greeting is only a host dependency
+
+
+def test_render_only_on_a_workspace_builds_nothing(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    proc = kiln("build", "--path", ws / "app", "--render-only", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("greeting", "lib", "app"):
+        assert f"# --- {name}: generated recipe ---" in proc.stdout
+    assert not (ws / ".pixi" / "artifacts-v0").exists()
+
+
+def test_cycle_is_named(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-cycle", ws)
+    proc = kiln("build", "--path", ws / "a", "-o", tmp_path / "out", "--no-progress")
+    assert proc.returncode == 1
+    assert "error: dependency cycle between source packages: pkg-a -> pkg-b -> pkg-c -> pkg-a" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_path_dependency(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    shutil.rmtree(ws / "greeting")
+    proc = kiln("build", "--path", ws / "lib", "-o", tmp_path / "out", "--no-progress")
+    assert proc.returncode == 1
+    assert "source dependency path `../greeting` does not exist" in proc.stderr
+
+
+def test_publish_adds_an_installable_channel(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    channel = tmp_path / "channel"
+    proc = kiln("publish", "--path", ws / "app", "--to", channel, "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    repodata = json.loads((channel / "noarch" / "repodata.json").read_text())
+    assert sorted(p["name"] for p in repodata["packages.conda"].values()) == ["app", "lib"]
+    assert all(Path(line).parent.parent == channel for line in proc.stdout.split())
+    assert not os.path.exists(channel / "noarch" / "greeting-1.0.0-h4616a5c_0.conda")
