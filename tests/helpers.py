@@ -36,3 +36,43 @@ def extract(archive: Path, dest: Path) -> Path:
 
 def read_json(path: Path) -> Any:
     return json.loads(Path(path).read_text())
+
+
+_MAKE_CHANNEL = r"""
+import asyncio, json, os, sys, tempfile
+from pathlib import Path
+from rattler_build import assemble_package
+from rattler.index import index_fs
+
+spec = json.loads(sys.argv[1])
+channel = Path(spec["channel"])
+for pkg in spec["packages"]:
+    subdir = pkg.get("subdir", "noarch")
+    (channel / subdir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for rel, (text, mode) in pkg.get("files", {}).items():
+            path = Path(tmp) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            path.chmod(int(mode, 8))
+        if not pkg.get("files"):
+            (Path(tmp) / "info-only").mkdir()
+            (Path(tmp) / "info-only" / ".keep").write_text("")
+        assemble_package(name=pkg["name"], version=pkg["version"], target_platform=subdir,
+                         build_string=pkg.get("build", "0"), output_dir=channel / subdir, files_dir=tmp,
+                         noarch="generic" if subdir == "noarch" else None, depends=pkg.get("depends", []))
+(channel / "noarch").mkdir(parents=True, exist_ok=True)
+asyncio.run(index_fs(channel, write_zst=False, write_shards=False, force=True))
+sys.stdout.flush(); os._exit(0)
+"""
+
+
+def make_channel(channel: Path, packages: list[dict]) -> Path:
+    """An indexed channel of small generic packages.
+
+    Each package: ``name``, ``version``, optional ``build``, ``depends``, ``subdir`` and
+    ``files`` (``{relative path: (text, "755")}``).
+    """
+    subprocess.run([sys.executable, "-c", _MAKE_CHANNEL, json.dumps({"channel": str(channel), "packages": packages})],
+                   check=True)  # fmt: skip
+    return channel
