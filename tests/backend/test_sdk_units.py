@@ -190,3 +190,25 @@ def test_walk_is_ordered_last_match_wins_and_skips_hidden(tmp_path):
     found = sorted(str(p) for p in walk(tmp_path, ["**/*.py", "!src/gen/**", "README.md"]))
     assert found == ["README.md", "src/a.py", "src/b.py"]
     assert sorted(str(p) for p in walk(tmp_path, ["!**/*.py", "**/*.py"])) == ["src/a.py", "src/b.py", "src/gen/c.py"]
+
+
+_segments = st.sampled_from(["src", "gen", "a.py", "b.txt", "README.md", "__pycache__", "x", "deep", ".hidden"])
+_paths = st.lists(_segments, min_size=1, max_size=4).map("/".join)
+_patterns = st.lists(
+    st.sampled_from(["**/*.py", "*.txt", "src/**", "!src/gen/**", "!**/__pycache__/**", "README.md", "/x/**",
+                     "!*.md", "deep/*/a.py", "gen/", "!gen/a.py"]),
+    min_size=1, max_size=5,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_patterns, st.lists(_paths, min_size=1, max_size=10))
+def test_combined_matcher_agrees_with_pathspec(patterns, paths):
+    import pathspec
+
+    from kiln.backend.globs import GlobMatcher
+
+    spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+    matcher = GlobMatcher(patterns)
+    for path in paths:
+        assert matcher.match(path) == spec.match_file(path), (patterns, path)

@@ -8,6 +8,7 @@ spec §4.8. :func:`walk` evaluates a list of globs below a root with a single
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -25,22 +26,51 @@ def relative_glob(base: Path | str, path: Path | str) -> str:
     return rel
 
 
-def _spec(patterns: list[str]):
-    import pathspec
+class GlobMatcher:
+    """Ordered gitignore-style patterns, last match wins, as one compiled regex.
 
-    return pathspec.PathSpec.from_lines("gitignore", patterns)
+    pathspec turns each pattern into a regex; trying them newest-first inside a
+    single alternation lets the regex engine find the deciding pattern in C, which
+    is what makes walking large trees cheap.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        import pathspec
+
+        spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        active = [p for p in spec.patterns if p.include is not None and p.regex is not None]
+        self._decisions = [p.include for p in reversed(active)]
+        alternatives = [f"(?P<kiln_g{i}>{p.regex.pattern})" for i, p in enumerate(reversed(active))]
+        self._regex = re.compile("|".join(alternatives)) if alternatives else None
+
+    def match(self, path: str) -> bool:
+        if self._regex is None:
+            return False
+        m = self._regex.match(path)
+        if m is None:
+            return False
+        for i, decision in enumerate(self._decisions):
+            if m.group(f"kiln_g{i}") is not None:
+                return bool(decision)
+        return False
 
 
 def walk(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Iterator[Path]:
-    """Files below ``root`` selected by ``patterns`` (last match wins).
+    for rel, _entry in walk_entries(root, patterns, exclude_hidden=exclude_hidden):
+        yield Path(rel)
+
+
+def walk_entries(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Iterator[tuple[str, os.DirEntry]]:
+    """Files below ``root`` selected by ``patterns`` (last match wins), with their
+    ``os.DirEntry``; paths relative to ``root`` with ``/`` separators.
 
     Hidden directories (``.git``, ``.pixi``) are skipped unless a pattern names
-    them explicitly. Paths are yielded relative to ``root``.
+    them explicitly.
     """
     includes = [p for p in patterns if not p.startswith("!")]
     if not includes:
         return
-    spec = _spec(patterns)
+    matcher = GlobMatcher(patterns)
     explicit_hidden = {seg for p in includes for seg in p.split("/") if seg.startswith(".") and "*" not in seg}
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
@@ -59,5 +89,5 @@ def walk(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Ite
                 if exclude_hidden and entry.name.startswith(".") and entry.name not in explicit_hidden:
                     continue
                 stack.append((entry.path, rel + "/"))
-            elif spec.match_file(rel):
-                yield Path(rel)
+            elif matcher.match(rel):
+                yield rel, entry

@@ -81,10 +81,10 @@ def build_options(f):
 
 def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None) -> None:
     from kiln.backend.platforms import current_platform
-    from kiln.cli.progress import ConsoleReporter
+    from kiln.cli.progress import make_reporter
     from kiln.frontend.build import BuildOptions, build
 
-    reporter = ConsoleReporter(
+    reporter = make_reporter(
         verbose=kw["verbose"], quiet=kw["quiet"], progress=not (kw["no_progress"] or kw["as_json"]), color=kw["color"]
     )
     options = BuildOptions(
@@ -111,10 +111,10 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
         from kiln.frontend.publish import publish
 
         summary.delivered = publish(summary.delivered, publish_to)
-    _report(summary, kw, reporter.console)
+    _report(summary, kw, reporter)
 
 
-def _report(summary, kw: dict, console) -> None:
+def _report(summary, kw: dict, reporter) -> None:
     if kw["as_json"]:
         click.echo(json.dumps(_as_json(summary), indent=2))
         return
@@ -129,18 +129,10 @@ def _report(summary, kw: dict, console) -> None:
         return
     if kw["explain"]:
         for pkg in summary.packages:
-            console.print(f"[bold]{pkg.label}[/] ({pkg.status})")
-            for line in pkg.reasons:
-                console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+            reporter.explain(pkg.label, pkg.status, pkg.reasons)
     if not kw["quiet"] and summary.delivered:
-        from rich.table import Table
-
-        table = Table(title="archives written", title_justify="left")
-        for column in ("package", "version", "build", "subdir", "file"):
-            table.add_column(column)
-        for a in summary.delivered:
-            table.add_row(a.name, a.version, a.build, a.subdir, str(a.path))
-        console.print(table)
+        rows = [[a.name, a.version, a.build, a.subdir, str(a.path)] for a in summary.delivered]
+        reporter.table("archives written", ["package", "version", "build", "subdir", "file"], rows)
     for artifact in summary.delivered:
         click.echo(str(artifact.path))
 

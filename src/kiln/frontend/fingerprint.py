@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiln.backend.globs import walk
+from kiln.backend.globs import walk_entries
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def with_exclusions(globs: list[str], root: Path, ignore: list[str]) -> list[str
 
 def snapshot(root: Path, globs: list[str]) -> dict[str, FileState]:
     """Every file below ``root`` the globs select, with its state."""
-    return {rel.as_posix(): _state(root / rel) for rel in walk(root, globs)}
+    return {rel: _state(Path(entry.path)) for rel, entry in walk_entries(root, globs)}
 
 
 @dataclass
@@ -92,15 +92,14 @@ def compare(root: Path, globs: list[str], recorded: dict[str, FileState]) -> Cha
     added, modified = [], []
     touched: dict[str, FileState] = {}
     seen = set()
-    for rel in walk(root, globs):
-        key = rel.as_posix()
+    for key, entry in walk_entries(root, globs):
         seen.add(key)
         old = recorded.get(key)
         if old is None:
             added.append(key)
             continue
         try:
-            st = os.stat(root / rel)
+            st = entry.stat()
         except OSError:
             modified.append(key)
             continue
@@ -109,7 +108,7 @@ def compare(root: Path, globs: list[str], recorded: dict[str, FileState]) -> Cha
         if st.st_size != old.size:
             modified.append(key)
             continue
-        digest = hash_file(root / rel)
+        digest = hash_file(Path(entry.path))
         if digest == old.sha256:
             touched[key] = FileState(st.st_size, st.st_mtime_ns, digest)
         else:
