@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiln.channels.installed import find, headers
 from kiln.channels.package import Content, SourceFile, Symlink
 from kiln.channels.pypackages import (
     closure,
@@ -86,7 +86,7 @@ def test_requires_python_becomes_a_python_dependency() -> None:
 
 
 def test_hatchling_dependencies_are_translated() -> None:
-    depends = dependencies(metadata.distribution("hatchling"))
+    depends = dependencies(find("hatchling"))
     assert depends[0].startswith("python >=")
     names = {d.split(" ")[0] for d in depends}
     assert {"packaging", "pathspec", "pluggy", "trove-classifiers"} <= names
@@ -95,19 +95,19 @@ def test_hatchling_dependencies_are_translated() -> None:
 
 def test_closure_follows_requirements_and_notes_what_is_missing() -> None:
     notes: list[str] = []
-    names = {conda_name(d.metadata["Name"]) for d in closure(["hatchling", "not-installed-anywhere"], notes.append)}
+    names = {conda_name(d.name) for d in closure(["hatchling", "not-installed-anywhere"], notes.append)}
     assert {"hatchling", "packaging", "pathspec", "pluggy", "trove-classifiers"} <= names
     assert "not-installed-anywhere" not in names
     assert notes == []  # a name that is not installed is the caller's business; requirements are complete
 
 
 def test_entries_lay_out_site_packages_scripts_and_native_programs() -> None:
-    pip = {e.dest: e for e in distribution_entries(metadata.distribution("pip"))}
+    pip = {e.dest: e for e in distribution_entries(find("pip"))}
     assert isinstance(pip["site-packages/pip/__init__.py"], SourceFile)
     assert any(d.startswith("site-packages/pip-") and d.endswith(".dist-info/METADATA") for d in pip)
     assert not any("__pycache__" in d or d.endswith(".pyc") for d in pip)
     assert isinstance(pip["python-scripts/pip"], Content) and pip["python-scripts/pip"].executable
-    uv = {e.dest: e for e in distribution_entries(metadata.distribution("uv"))}
+    uv = {e.dest: e for e in distribution_entries(find("uv"))}
     binary = uv["python-scripts/uv"]
     assert isinstance(binary, Symlink) and Path(binary.target).is_file() and Path(binary.target).is_absolute()
 
@@ -123,3 +123,12 @@ def test_launcher_runs_with_the_python_next_to_it(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)}
     done = subprocess.run([str(script), "hello", "world"], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.split() == [str(bin_dir / "python"), "hello", "world"]
+
+
+def test_metadata_headers_are_read_like_email_headers() -> None:
+    text = "Metadata-Version: 2.4\nName: demo\nRequires-Dist: a>=1\nRequires-Dist: b; extra == 'x'\n" \
+           "Description: first\n        second\n\nName: not-a-header\n"  # fmt: skip
+    fields = headers(text)
+    assert fields["name"] == ["demo"]
+    assert fields["requires-dist"] == ["a>=1", "b; extra == 'x'"]
+    assert fields["description"] == ["first\nsecond"]

@@ -27,7 +27,8 @@ from kiln.channels.compilers import gcc_shim, gxx_shim, rust_shim, sysroot_shim
 from kiln.channels.hosttools import ToolMissing
 from kiln.channels.index import STATE_DIR, index_is_current, locked, prepare_channel_dir, write_index
 from kiln.channels.package import ChannelPackage, assemble
-from kiln.channels.pypackages import DEFAULT_DISTRIBUTIONS, closure, conda_name, find_distribution, python_package
+from kiln.channels.installed import find
+from kiln.channels.pypackages import DEFAULT_DISTRIBUTIONS, closure, conda_name, python_package
 from kiln.channels.shims import python_shim, tool_shim
 from kiln.errors import ChannelError
 
@@ -116,12 +117,12 @@ def _python_distribution_names(kinds: Sequence[str], named: Sequence[str], note:
     names = []
     if "python-packages" in kinds:
         for name in DEFAULT_DISTRIBUTIONS:
-            if find_distribution(name) is None:
+            if find(name) is None:
                 note(f"skipped {name}: it is not installed in the environment kiln runs in")
             else:
                 names.append(name)
     for name in named:
-        if find_distribution(name) is None:
+        if find(name) is None:
             raise ChannelError(
                 f"--python-package {name}: no distribution `{name}` is installed in the environment kiln runs in",
                 help=f"install it next to kiln first (e.g. `python -m pip install {name}`)",
@@ -153,11 +154,16 @@ def bootstrap(
         stamps = Stamps(channel)
         for package in packages:
             report.rows.append(_make(channel, package, stamps, scratch))
+        changed = any(row.status != "unchanged" for row in report.rows)
         for package in packages:
-            stamps.remove_superseded(package)
-        if not index_is_current(channel):
+            changed |= stamps.remove_superseded(package)
+        if changed or not index_is_current(channel):
             write_index(channel)
-        report.variants_file = write_variants(channel, subdir, scratch)
+            changed = True
+        variants = channel / VARIANTS_FILE
+        if changed or not variants.is_file():
+            write_variants(channel, subdir, scratch)
+        report.variants_file = variants
     return report
 
 
@@ -182,37 +188,34 @@ class Stamps:
     def __init__(self, channel: Path) -> None:
         self.channel = channel
         self.root = channel / STATE_DIR / "stamps"
-
-    def _path(self, subdir: str, filename: str) -> Path:
-        return self.root / subdir / filename
+        self.known: dict[tuple[str, str], dict[str, str]] = {}
+        for path in self.root.glob("*/*"):
+            try:
+                data = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict):
+                self.known[(path.parent.name, path.name)] = data
 
     def get(self, package: ChannelPackage) -> str | None:
-        try:
-            data = json.loads(self._path(package.subdir, package.filename).read_text())
-        except (OSError, ValueError):
-            return None
-        return data.get("stamp") if isinstance(data, dict) else None
+        return self.known.get((package.subdir, package.filename), {}).get("stamp")
 
     def put(self, package: ChannelPackage, stamp: str, scratch: Path) -> None:
-        path = self._path(package.subdir, package.filename)
+        path = self.root / package.subdir / package.filename
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps({"name": package.name, "stamp": stamp}).encode(), scratch)
+        data = {"name": package.name, "stamp": stamp}
+        write_atomically(path, json.dumps(data).encode(), scratch)
+        self.known[(package.subdir, package.filename)] = data
 
-    def remove_superseded(self, package: ChannelPackage) -> None:
+    def remove_superseded(self, package: ChannelPackage) -> bool:
         """Drop archives an earlier bootstrap made for this package name (an older version, say)."""
-        directory = self.root / package.subdir
-        if not directory.is_dir():
-            return
-        for stamp_file in directory.iterdir():
-            if stamp_file.name == package.filename:
-                continue
-            try:
-                name = json.loads(stamp_file.read_text()).get("name")
-            except (OSError, ValueError, AttributeError):
-                continue
-            if name == package.name:
-                (self.channel / package.subdir / stamp_file.name).unlink(missing_ok=True)
-                stamp_file.unlink(missing_ok=True)
+        stale = [key for key, data in self.known.items()
+                 if key[0] == package.subdir and key[1] != package.filename and data.get("name") == package.name]  # fmt: skip
+        for subdir, filename in stale:
+            (self.channel / subdir / filename).unlink(missing_ok=True)
+            (self.root / subdir / filename).unlink(missing_ok=True)
+            del self.known[(subdir, filename)]
+        return bool(stale)
 
 
 def write_atomically(path: Path, data: bytes, scratch: Path) -> None:

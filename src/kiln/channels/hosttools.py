@@ -9,15 +9,13 @@ useful.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
 import subprocess
-from importlib import metadata
 from pathlib import Path
 
-from kiln.errors import ChannelError
+from kiln.channels.installed import find, record
 
 _NATIVE_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ")
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
@@ -36,35 +34,18 @@ def is_native(path: Path) -> bool:
         return False
 
 
-def record(dist: metadata.Distribution, where: str) -> list[tuple[str, str | None]]:
-    """``(path, hash)`` for each line of the distribution's RECORD.
-
-    Read directly: ``Distribution.files`` builds a path object per line, which
-    costs more than everything else a re-run does.
-    """
-    text = dist.read_text("RECORD")
-    if text is None:
-        raise ChannelError(f"{where}: the distribution has no RECORD, so its files are unknown")
-    rows = []
-    for row in csv.reader(text.splitlines()):
-        if row and row[0]:
-            rows.append((row[0], row[1] if len(row) > 1 and row[1] else None))
-    return rows
-
-
 def from_distribution(dist_name: str, program: str) -> tuple[Path, str] | None:
     """The native ``program`` shipped by an installed distribution, with its version."""
-    try:
-        dist = metadata.distribution(dist_name)
-    except metadata.PackageNotFoundError:
+    installed = find(dist_name)
+    if installed is None:
         return None
-    site = dist.locate_file("")
-    for rel, _digest in record(dist, dist_name):
+    site = installed.dist.locate_file("")
+    for rel, _digest in record(installed):
         if rel.rsplit("/", 1)[-1] != program:
             continue
         path = Path(os.path.normpath(os.path.join(site, rel)))
         if path.is_file() and os.access(path, os.X_OK) and is_native(path):
-            return path.resolve(), dist.version
+            return path.resolve(), installed.version
     return None
 
 

@@ -11,7 +11,6 @@ damaged one, and the user deserves the file's name instead.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -93,17 +92,18 @@ def locked(channel: Path) -> Iterator[Path]:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def read_archive(path: Path, *, deep: bool = False) -> ArchiveInfo:
-    """What ``info/index.json`` of a package archive says, or a ChannelError naming the file.
+def read_archives(paths: Sequence[Path], *, deep: bool = False) -> list[ArchiveInfo]:
+    """What ``info/index.json`` of each package archive says, or a ChannelError naming a bad file.
 
     ``deep`` also decompresses every file of the package, which catches a
     damaged payload and not only a damaged header.
     """
-    return asyncio.run(_read_archives([path], deep=deep))[0]
+    import asyncio
 
+    async def read_all() -> list[ArchiveInfo]:
+        return list(await asyncio.gather(*(_read_one(p, deep) for p in paths)))
 
-async def _read_archives(paths: Sequence[Path], *, deep: bool) -> list[ArchiveInfo]:
-    return list(await asyncio.gather(*(_read_one(p, deep) for p in paths)))
+    return asyncio.run(read_all())
 
 
 async def _read_one(path: Path, deep: bool) -> ArchiveInfo:
@@ -170,10 +170,12 @@ def write_index(channel: Path) -> None:
 
     The caller holds the channel's lock.
     """
+    import asyncio
+
     from rattler.index import index_fs
 
     archives = channel_archives(channel)
-    infos = asyncio.run(_read_archives(archives, deep=False))
+    infos = read_archives(archives)
     for path, info in zip(archives, infos):
         if path.parent.name != info.subdir:
             raise ChannelError(f"{path} is a package for {info.subdir}, but it is in {path.parent.name}/")
@@ -197,7 +199,7 @@ def add_archives(channel: Path, archives: Sequence[Path]) -> list[Path]:
         if not path.is_file():
             raise ChannelError(f"{path} does not exist, expected a .conda or .tar.bz2 file")
         sources.append(path)
-    infos = asyncio.run(_read_archives(sources, deep=True))
+    infos = read_archives(sources, deep=True)
     for path, info in zip(sources, infos):
         suffix = archive_suffix(path) or ".conda"
         if path.name != info.filename(suffix):

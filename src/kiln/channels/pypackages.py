@@ -14,14 +14,14 @@ import re
 import sys
 import sysconfig
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from kiln.channels.hosttools import is_native, record
+from kiln.channels.hosttools import is_native
+from kiln.channels.installed import Installed, find, record
 from kiln.channels.package import ChannelPackage, Content, Entry, SourceFile, Symlink
 from kiln.errors import ChannelError
 
@@ -72,40 +72,33 @@ def python_dependency(requires_python: str | None) -> str:
     return f"python {version}" if version else "python"
 
 
-def find_distribution(name: str) -> metadata.Distribution | None:
-    try:
-        return metadata.distribution(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def dependencies(dist: metadata.Distribution) -> list[str]:
+def dependencies(dist: Installed) -> list[str]:
     """The conda dependencies of an installed distribution, ``python`` first."""
-    depends = [python_dependency(dist.metadata.get("Requires-Python"))]
-    for line in dist.requires or []:
+    depends = [python_dependency(dist.get("Requires-Python"))]
+    for line in dist.requires:
         try:
             spec = conda_dependency(line)
         except (InvalidRequirement, InvalidSpecifier) as exc:
-            raise ChannelError(f"{_where(dist)}: cannot read the requirement `{line}`: {exc}") from None
+            raise ChannelError(f"{dist.where}: cannot read the requirement `{line}`: {exc}") from None
         if spec is not None and spec not in depends:
             depends.append(spec)
     return depends
 
 
-def closure(names: Iterable[str], note: Callable[[str], None]) -> list[metadata.Distribution]:
+def closure(names: Iterable[str], note: Callable[[str], None]) -> list[Installed]:
     """The named distributions and everything they require, as installed here.
 
     A requirement that is not installed is reported through ``note``: the
     package that needs it is still made, it just cannot be installed from this
     channel alone.
     """
-    found: dict[str, metadata.Distribution] = {}
+    found: dict[str, Installed] = {}
     queue = [conda_name(n) for n in names]
     while queue:
         name = queue.pop(0)
         if name in found:
             continue
-        dist = find_distribution(name)
+        dist = find(name)
         if dist is None:
             continue
         found[name] = dist
@@ -113,15 +106,11 @@ def closure(names: Iterable[str], note: Callable[[str], None]) -> list[metadata.
             dep_name = dep.split(" ", 1)[0]
             if dep_name in found:
                 continue
-            if find_distribution(dep_name) is None:
+            if find(dep_name) is None:
                 note(f"{name} requires {dep}, which is not installed here: {name} will not install from this channel")
                 continue
             queue.append(dep_name)
     return list(found.values())
-
-
-def _where(dist: metadata.Distribution) -> str:
-    return str(getattr(dist, "_path", dist.metadata["Name"]))
 
 
 def launcher(module: str, attr: str) -> bytes:
@@ -144,7 +133,7 @@ def launcher(module: str, attr: str) -> bytes:
     ).encode()
 
 
-def distribution_entries(dist: metadata.Distribution) -> list[Entry]:
+def distribution_entries(installed: Installed) -> list[Entry]:
     """The files of an installed distribution, laid out as a ``noarch: python`` package.
 
     site-packages files keep their place under ``site-packages/``; console
@@ -152,6 +141,7 @@ def distribution_entries(dist: metadata.Distribution) -> list[Entry]:
     in the scripts directory (uv's binary) become links to the installed file;
     other data files keep their path relative to the environment.
     """
+    dist = installed.dist
     site = os.path.abspath(dist.locate_file(""))
     scripts = os.path.abspath(sysconfig.get_path("scripts"))
     prefix = os.path.abspath(sys.prefix)
@@ -159,7 +149,7 @@ def distribution_entries(dist: metadata.Distribution) -> list[Entry]:
         ep.name: ep for ep in dist.entry_points if ep.group in ("console_scripts", "gui_scripts")
     }
     entries: list[Entry] = []
-    for rel, digest in record(dist, _where(dist)):
+    for rel, digest in record(installed):
         if "__pycache__" in rel or rel.endswith((".pyc", ".pyo")):
             continue
         full = os.path.normpath(os.path.join(site, rel))
@@ -186,19 +176,18 @@ def _posix(relative: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def python_package(dist: metadata.Distribution) -> ChannelPackage:
+def python_package(dist: Installed) -> ChannelPackage:
     """An installed distribution as a ``noarch: python`` channel package."""
-    name = conda_name(dist.metadata["Name"])
     return ChannelPackage(
         kind="python-packages",
-        name=name,
+        name=conda_name(dist.name),
         version=dist.version,
         subdir="noarch",
         noarch="python",
         entries=distribution_entries(dist),
         depends=dependencies(dist),
-        summary=dist.metadata.get("Summary") or None,
-        license=dist.metadata.get("License-Expression") or None,
+        summary=dist.get("Summary") or None,
+        license=dist.get("License-Expression") or None,
         build_prefix="pyh",
-        origin=_where(dist),
+        origin=dist.where,
     )
