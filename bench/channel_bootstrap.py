@@ -62,11 +62,13 @@ def main() -> None:
     }
     print(f"kiln start-up (kiln --version), median of 5: {startup:.3f} s")
     print(f"packages in the channel: {packages}; apparent size {apparent / 1e6:.2f} MB")
-    for key, label in (("bootstrap_s", "full bootstrap"), ("size_mb", "channel on disk"),
-                       ("rerun_s", "second bootstrap, nothing changed")):  # fmt: skip
+    samples = {"bootstrap_s": fresh, "rerun_s": rerun, "size_mb": []}
+    labels = {"bootstrap_s": "full bootstrap", "size_mb": "channel on disk", "rerun_s": "second bootstrap, unchanged"}
+    for key, label in labels.items():
         unit = "MB" if key == "size_mb" else "s"
-        runs = "" if key == "size_mb" else f" (runs: {', '.join(f'{t:.2f}' for t in (fresh if key == 'bootstrap_s' else rerun))})"
-        print(f"{label}: {figures[key]:.2f} {unit} = {figures[key] / BUDGET[key]:.0%} of the {BUDGET[key]} {unit} budget{runs}")
+        runs = f" (runs: {', '.join(f'{t:.2f}' for t in samples[key])})" if samples[key] else ""
+        share = figures[key] / BUDGET[key]
+        print(f"{label}: {figures[key]:.2f} {unit} = {share:.0%} of the {BUDGET[key]} {unit} budget{runs}")
 
 
 if __name__ == "__main__":

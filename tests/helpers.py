@@ -38,13 +38,15 @@ def read_json(path: Path) -> Any:
     return json.loads(Path(path).read_text())
 
 
-def run_kiln(*args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_kiln(
+    *args: str, check: bool = True, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the ``kiln`` command line of the test environment; output is captured as text.
 
     With ``check``, a failure raises with kiln's stderr in the message.
     """
     exe = Path(sys.executable).parent / "kiln"
-    done = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd)
+    done = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"kiln {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     return done

@@ -106,6 +106,19 @@ def test_only_and_skip_select_kinds(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
+def test_what_the_machine_lacks_is_skipped_with_a_note(tmp_path: Path) -> None:
+    channel = tmp_path / "channel"
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no gcc, g++, rustc
+    done = run_kiln("channel", "bootstrap", str(channel), "--only", "compilers,stdlib", "-q", env=env)
+    assert done.stderr.splitlines() == [
+        "note: skipped c: `gcc` is not on PATH",
+        "note: skipped cxx: `g++` is not on PATH",
+        "note: skipped rust: `rustc` is not on PATH",
+    ]
+    assert names(channel, SUBDIR) == {f"sysroot_{SUBDIR}"}
+    assert "c_compiler" not in yaml.safe_load((channel / "variants.yaml").read_text())
+
+
 def test_named_python_package_comes_with_its_dependencies(local_channel: Path, tmp_path: Path) -> None:
     channel = tmp_path / "channel"
     run_kiln("channel", "bootstrap", str(channel), "--only", "python", "--python-package", "rich", "-q")

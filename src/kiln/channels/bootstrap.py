@@ -140,16 +140,17 @@ def bootstrap(
     note: Note | None = None,
 ) -> BootstrapReport:
     """Create or refresh the channel at ``channel``; see the module docstring."""
-    channel = prepare_channel_dir(channel)
-    report = BootstrapReport(channel)
+    notes: list[str] = []
 
     def add_note(text: str) -> None:
-        report.notes.append(text)
+        notes.append(text)
         if note is not None:
             note(text)
 
     subdir = subdir or current_platform()
     packages = plan(kinds, python_packages, subdir, add_note)
+    channel = prepare_channel_dir(channel)
+    report = BootstrapReport(channel, notes=notes)
     with locked(channel) as scratch:
         stamps = Stamps(channel)
         for package in packages:
@@ -209,8 +210,11 @@ class Stamps:
 
     def remove_superseded(self, package: ChannelPackage) -> bool:
         """Drop archives an earlier bootstrap made for this package name (an older version, say)."""
-        stale = [key for key, data in self.known.items()
-                 if key[0] == package.subdir and key[1] != package.filename and data.get("name") == package.name]  # fmt: skip
+        stale = [
+            (subdir, filename)
+            for (subdir, filename), data in self.known.items()
+            if subdir == package.subdir and filename != package.filename and data.get("name") == package.name
+        ]
         for subdir, filename in stale:
             (self.channel / subdir / filename).unlink(missing_ok=True)
             (self.root / subdir / filename).unlink(missing_ok=True)

@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 
 from kiln.backend.compilers import default_compiler
-from kiln.channels.hosttools import ToolMissing, on_path, require, run_for_version
-from kiln.channels.package import ChannelPackage, Content, Entry, Symlink
+from kiln.channels.hosttools import ToolMissing, on_path, require, run_for_version, run_tool
+from kiln.channels.package import ChannelPackage, Content, Entry, Symlink, shim
 
 #: conda-forge's target triplets (the prefix of every tool name in its compiler packages).
 CONDA_TRIPLETS = {
@@ -65,6 +65,7 @@ def _activation(name: str, exports: dict[str, str], rpath: str) -> Content:
 
 
 def _compiler(language: str, subdir: str, driver: str, aliases: tuple[str, ...], variable: str) -> ChannelPackage:
+    """``<lang>_<platform>``: conda's tool names linked to ``driver``, and ``variable`` exported."""
     triplet = _triplet(subdir)
     name = compiler_package_name(language, subdir)
     program = require(driver)
@@ -83,15 +84,7 @@ def _compiler(language: str, subdir: str, driver: str, aliases: tuple[str, ...],
                 exports[tool.upper()] = f"${{CONDA_PREFIX}}/bin/{triplet}-{tool}"
         exports["HOST"] = triplet
     entries.append(_activation(name, exports, LDFLAGS_RPATH))
-    return ChannelPackage(
-        kind=language,
-        name=name,
-        version=version,
-        subdir=subdir,
-        entries=entries,
-        summary=f"The machine's {driver} ({program}) as conda's {name} (a kiln shim)",
-        origin=str(program),
-    )
+    return shim(language, name, version, subdir, entries, origin=str(program))
 
 
 def gcc_shim(subdir: str) -> ChannelPackage:
@@ -121,27 +114,13 @@ def rust_shim(subdir: str) -> ChannelPackage:
         "RUSTDOC": "${CONDA_PREFIX}/bin/rustdoc",
     }
     entries.append(_activation(name, exports, RUSTFLAGS_RPATH))
-    return ChannelPackage(
-        kind="rust",
-        name=name,
-        version=version,
-        subdir=subdir,
-        entries=entries,
-        summary=f"The machine's Rust {version} ({sysroot}) as conda's {name} (a kiln shim)",
-        origin=str(sysroot),
-    )
+    return shim("rust", name, version, subdir, entries, origin=str(sysroot))
 
 
 def _sysroot(rustc: Path) -> Path:
-    import subprocess
-
-    try:
-        done = subprocess.run([str(rustc), "--print", "sysroot"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ToolMissing(f"`rustc --print sysroot` failed: {exc}") from None
-    path = Path(done.stdout.strip())
-    if done.returncode != 0 or not path.is_dir():
-        raise ToolMissing("`rustc --print sysroot` printed no directory")
+    path = Path(run_tool(rustc, "--print", "sysroot"))
+    if not path.is_dir():
+        raise ToolMissing(f"`{rustc} --print sysroot` printed no directory")
     return path
 
 
@@ -164,12 +143,4 @@ def sysroot_shim(subdir: str) -> ChannelPackage:
     version = glibc_version()
     if version is None:
         raise ToolMissing("the C library is not glibc")
-    return ChannelPackage(
-        kind="stdlib",
-        name=f"sysroot_{subdir}",
-        version=version,
-        subdir=subdir,
-        entries=[],
-        summary=f"The machine's glibc {version} as conda's sysroot_{subdir} (a kiln shim)",
-        origin=f"glibc {version}",
-    )
+    return shim("stdlib", f"sysroot_{subdir}", version, subdir, [], origin=f"glibc {version}")

@@ -61,14 +61,22 @@ def require(program: str) -> Path:
     return path
 
 
-def run_for_version(program: Path, *args: str) -> str:
-    """The first dotted version number ``program args`` prints."""
+def run_tool(program: Path, *args: str) -> str:
+    """What ``program args`` prints (stdout, else stderr); a failure means the tool is unusable."""
+    command = f"`{program} {' '.join(args)}`"
     try:
         done = subprocess.run([str(program), *args], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ToolMissing(f"`{program} {' '.join(args)}` failed: {exc}") from None
-    match = _VERSION.search(done.stdout or done.stderr or "")
-    if done.returncode != 0 or match is None:
+        raise ToolMissing(f"{command} failed: {exc}") from None
+    if done.returncode != 0:
+        raise ToolMissing(f"{command} failed with exit code {done.returncode}")
+    return (done.stdout or done.stderr).strip()
+
+
+def run_for_version(program: Path, *args: str) -> str:
+    """The first dotted version number ``program args`` prints."""
+    match = _VERSION.search(run_tool(program, *args))
+    if match is None:
         raise ToolMissing(f"`{program} {' '.join(args)}` printed no version")
     return match.group(0)
 

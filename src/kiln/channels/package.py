@@ -108,6 +108,12 @@ class ChannelPackage:
         return self._describe(with_times=True).hex()
 
 
+def shim(kind: str, name: str, version: str, subdir: str, entries: list[Entry], origin: str) -> ChannelPackage:
+    """A package standing in for something on this machine (``origin``), under conda's name."""
+    return ChannelPackage(kind=kind, name=name, version=version, subdir=subdir, entries=entries,
+                          summary=f"{origin} as conda's {name} (a kiln shim)", origin=origin)  # fmt: skip
+
+
 def assemble(package: ChannelPackage, work_dir: Path, *, compression_level: int = 1) -> Path:
     """Build ``package`` into an archive inside ``work_dir`` and return its path.
 

@@ -11,12 +11,13 @@ the prefix its ``sys.prefix``, so ``pip install`` inside it lands in the prefix.
 
 from __future__ import annotations
 
+import dataclasses
 import platform as _platform
 import sys
 from pathlib import Path
 
 from kiln.channels.hosttools import ToolMissing, find_tool
-from kiln.channels.package import ChannelPackage, Content, Symlink
+from kiln.channels.package import ChannelPackage, Content, Symlink, shim
 
 #: Programs each tool shim links, the first one being the tool itself.
 TOOL_PROGRAMS = {
@@ -41,16 +42,8 @@ def python_shim(subdir: str) -> ChannelPackage:
         # A conda package cannot hold an empty directory, and site-packages must exist.
         Content(f"lib/python{short}/site-packages/_kiln_python_shim.pth", b""),
     ]
-    return ChannelPackage(
-        kind="python",
-        name="python",
-        version=version,
-        subdir=subdir,
-        entries=entries,
-        summary=f"The interpreter {exe} as a conda python (a kiln shim)",
-        build_suffix=f"_{sys.implementation.name}",
-        origin=str(exe),
-    )
+    package = shim("python", "python", version, subdir, entries, origin=str(exe))
+    return dataclasses.replace(package, build_suffix=f"_{sys.implementation.name}")
 
 
 def tool_shim(tool: str, subdir: str) -> ChannelPackage:
@@ -62,12 +55,4 @@ def tool_shim(tool: str, subdir: str) -> ChannelPackage:
         candidate = main.parent / extra
         if candidate.is_file():
             entries.append(Symlink(f"bin/{extra}", str(candidate)))
-    return ChannelPackage(
-        kind=tool,
-        name=tool,
-        version=version,
-        subdir=subdir,
-        entries=entries,
-        summary=f"{main} as a conda package (a kiln shim)",
-        origin=str(main),
-    )
+    return shim(tool, tool, version, subdir, entries, origin=str(main))
