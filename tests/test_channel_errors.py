@@ -152,7 +152,7 @@ def test_add_refuses_what_is_not_a_package_or_is_misnamed(small_channel: Path, t
 
 def test_index_gives_a_replaced_archive_its_new_hash(small_channel: Path, tmp_path: Path) -> None:
     (archive,) = (small_channel / "noarch").glob("alpha-*.conda")
-    replacement = make_package(tmp_path / "other", "alpha", "a different A")
+    replacement = make_package(tmp_path / "other", "alpha", "a different A, " + "and longer " * 50)
     assert replacement.name == archive.name and replacement.read_bytes() != archive.read_bytes()
     shutil.copyfile(replacement, archive)
     # Until it is re-indexed, installing from the channel is refused: the old hash would win.
@@ -161,7 +161,15 @@ def test_index_gives_a_replaced_archive_its_new_hash(small_channel: Path, tmp_pa
     run_kiln("channel", "index", str(small_channel))
     assert_consistent(small_channel)
     prefix = kiln_install(tmp_path / "env", ["alpha"], [small_channel])
-    assert (prefix / "share" / "alpha.txt").read_text() == "a different A"
+    assert (prefix / "share" / "alpha.txt").read_text().startswith("a different A, and longer")
+
+
+def test_install_accepts_a_channel_copied_with_fresh_file_times(small_channel: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(small_channel, tmp_path / "copied", copy_function=shutil.copyfile)
+    for archive in copy.glob("*/*.conda"):
+        os.utime(archive, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))  # newer than the index
+    prefix = kiln_install(tmp_path / "env", ["alpha"], [copy])
+    assert (prefix / "share" / "alpha.txt").read_text() == "A"
 
 
 def test_index_names_a_damaged_archive_and_keeps_the_old_index(small_channel: Path) -> None:

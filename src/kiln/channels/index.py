@@ -140,11 +140,13 @@ def index_channel(channel: Path) -> None:
         write_index(channel)
 
 
-def index_is_current(channel: Path) -> bool:
-    """Does every ``repodata.json`` list exactly the archives present, each written before it?
+def index_is_current(channel: Path, *, by_time: bool = True) -> bool:
+    """Does every ``repodata.json`` list exactly the archives present, at their sizes?
 
-    Lets a bootstrap that changed nothing skip re-indexing; ``kiln channel
-    index`` never asks and always re-hashes.
+    With ``by_time`` each archive must also be older than its index, which lets
+    a bootstrap that changed nothing skip re-indexing. Without it a channel
+    copied with fresh file times still counts as current (``kiln install``
+    must not refuse it). ``kiln channel index`` never asks and always re-hashes.
     """
     for subdir in [p for p in channel.iterdir() if p.is_dir() and not p.name.startswith(".")]:
         archives = {p.name: p.stat() for p in subdir.iterdir() if archive_suffix(p) and not p.name.startswith(".")}
@@ -160,7 +162,7 @@ def index_is_current(channel: Path) -> bool:
         if set(listed) != set(archives):
             return False
         for name, st in archives.items():
-            if st.st_mtime_ns > written or listed[name].get("size") != st.st_size:
+            if (by_time and st.st_mtime_ns > written) or listed[name].get("size") != st.st_size:
                 return False
     return True
 

@@ -54,10 +54,10 @@ def channel_url(channel: str | Path) -> str:
         raise InstallError(
             f"channel {path} has no index (no noarch/repodata.json)", help=f"run `kiln channel index {path}`"
         )
-    if not index_is_current(path):
+    if not index_is_current(path, by_time=False):
         # A stale sha256 would make rattler's cache install an archive's old contents.
         raise InstallError(
-            f"the index of channel {path} is out of date: its archives changed after it was written",
+            f"the index of channel {path} is out of date: it does not list the archives there as they are",
             help=f"run `kiln channel index {path}`",
         )
     return path.as_uri()
