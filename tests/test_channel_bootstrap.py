@@ -72,14 +72,15 @@ def test_compiler_activation_exports_conda_names_and_an_rpath(local_channel: Pat
     specs = [f"gcc_{SUBDIR}", f"gxx_{SUBDIR}"] + ([f"rust_{SUBDIR}"] if HAS_RUST else [])
     prefix = kiln_install(tmp_path / "env", specs, [local_channel])
     script = 'for f in "$CONDA_PREFIX"/etc/conda/activate.d/*.sh; do . "$f"; done; ' \
-             'printf "%s\\n" "$CC" "$CXX" "$LDFLAGS" "${CARGO:-}"; "$CXX" -dumpfullversion'  # fmt: skip
+             'printf "%s\\n" "$CC" "$CXX" "$LDFLAGS" "$CPPFLAGS" "${CARGO:-}"; "$CXX" -dumpfullversion'  # fmt: skip
     env = {"PATH": os.environ["PATH"], "CONDA_PREFIX": str(prefix), "PREFIX": "/host/prefix"}
-    cc, cxx, ldflags, cargo, version = subprocess.run(
+    cc, cxx, ldflags, cppflags, cargo, version = subprocess.run(
         ["sh", "-c", script], env=env, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert cc.startswith(f"{prefix}/bin/") and cc.endswith("-conda-linux-gnu-cc") and os.access(cc, os.X_OK)
     assert cxx.startswith(f"{prefix}/bin/") and os.access(cxx, os.X_OK)
     assert ldflags.split().count("-Wl,-rpath,/host/prefix/lib") == 1  # both activations ran, one rpath
+    assert cppflags == "-isystem /host/prefix/include"
     assert cargo == (f"{prefix}/bin/cargo" if HAS_RUST else "")
     assert version == subprocess.run(["g++", "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
 

@@ -29,22 +29,30 @@ CONDA_TRIPLETS = {
 BINUTILS = ("ar", "as", "ld", "nm", "objcopy", "objdump", "ranlib", "readelf", "strip")
 RUST_PROGRAMS = ("cargo", "rustc", "rustdoc", "rustfmt", "cargo-clippy", "clippy-driver", "cargo-fmt")
 
-def _prepend_rpath(variable: str, flags: str) -> str:
-    """Shell that puts rpath ``flags`` in front of ``variable`` once (gcc and g++ both activate)."""
+
+def _prepend_once(variable: str, flags: str) -> str:
+    """Shell that puts ``flags`` in front of ``variable`` unless an earlier activation did (gcc, g++ both run)."""
     return (
-        '_kiln_lib="${PREFIX:-$CONDA_PREFIX}/lib"\n'
         f'case " ${{{variable}:-}} " in\n'
-        '  *"-Wl,-rpath,${_kiln_lib} "*) ;;\n'
+        f'  *" {flags} "*) ;;\n'
         f'  *) export {variable}="{flags}${{{variable}:+ ${variable}}}" ;;\n'
         "esac\n"
-        "unset _kiln_lib\n"
     )
 
 
-LDFLAGS_RPATH = _prepend_rpath("LDFLAGS", "-Wl,-rpath,${_kiln_lib} -Wl,-rpath-link,${_kiln_lib} -L${_kiln_lib}")
-RUSTFLAGS_RPATH = _prepend_rpath(
-    "RUSTFLAGS", "-C link-arg=-Wl,-rpath,${_kiln_lib} -C link-arg=-Wl,-rpath-link,${_kiln_lib}"
+def _flags_script(*settings: tuple[str, str]) -> str:
+    """The flags part of an activation script; ``$_kiln_prefix`` is the host prefix while it runs."""
+    body = "".join(_prepend_once(variable, flags) for variable, flags in settings)
+    return f'_kiln_prefix="${{PREFIX:-$CONDA_PREFIX}}"\n{body}unset _kiln_prefix\n'
+
+
+_LIB = "${_kiln_prefix}/lib"
+#: The rpath makes rattler-build's relinker rewrite rather than need patchelf; -isystem finds host headers.
+C_FLAGS = _flags_script(
+    ("LDFLAGS", f"-Wl,-rpath,{_LIB} -Wl,-rpath-link,{_LIB} -L{_LIB}"),
+    ("CPPFLAGS", "-isystem ${_kiln_prefix}/include"),
 )
+RUST_FLAGS = _flags_script(("RUSTFLAGS", f"-C link-arg=-Wl,-rpath,{_LIB} -C link-arg=-Wl,-rpath-link,{_LIB}"))
 
 
 def compiler_package_name(language: str, subdir: str) -> str:
@@ -58,10 +66,10 @@ def _triplet(subdir: str) -> str:
     return triplet
 
 
-def _activation(name: str, exports: dict[str, str], rpath: str) -> Content:
+def _activation(name: str, exports: dict[str, str], flags: str) -> Content:
     lines = [f"# {name}: the machine's toolchain under conda's names (made by `kiln channel bootstrap`)"]
     lines += [f'export {key}="{value}"' for key, value in exports.items()]
-    return Content(f"etc/conda/activate.d/kiln-{name}.sh", ("\n".join(lines) + "\n" + rpath).encode())
+    return Content(f"etc/conda/activate.d/kiln-{name}.sh", ("\n".join(lines) + "\n" + flags).encode())
 
 
 def _compiler(language: str, subdir: str, driver: str, aliases: tuple[str, ...], variable: str) -> ChannelPackage:
@@ -83,7 +91,7 @@ def _compiler(language: str, subdir: str, driver: str, aliases: tuple[str, ...],
                 entries.append(Symlink(f"bin/{triplet}-{tool}", str(path)))
                 exports[tool.upper()] = f"${{CONDA_PREFIX}}/bin/{triplet}-{tool}"
         exports["HOST"] = triplet
-    entries.append(_activation(name, exports, LDFLAGS_RPATH))
+    entries.append(_activation(name, exports, C_FLAGS))
     return shim(language, name, version, subdir, entries, origin=str(program))
 
 
@@ -113,7 +121,7 @@ def rust_shim(subdir: str) -> ChannelPackage:
         "RUSTC": "${CONDA_PREFIX}/bin/rustc",
         "RUSTDOC": "${CONDA_PREFIX}/bin/rustdoc",
     }
-    entries.append(_activation(name, exports, RUSTFLAGS_RPATH))
+    entries.append(_activation(name, exports, RUST_FLAGS))
     return shim("rust", name, version, subdir, entries, origin=str(sysroot))
 
 
