@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +24,16 @@ from pathlib import Path
 from kiln.backend.platforms import current_platform
 from kiln.channels.compilers import gcc_shim, gxx_shim, rust_shim, sysroot_shim
 from kiln.channels.hosttools import ToolMissing
-from kiln.channels.index import STATE_DIR, index_is_current, locked, prepare_channel_dir, write_index
-from kiln.channels.package import ChannelPackage, assemble
+from kiln.channels.index import (
+    STATE_DIR,
+    index_is_current,
+    locked,
+    prepare_channel_dir,
+    write_atomically,
+    write_index,
+)
 from kiln.channels.installed import find
+from kiln.channels.package import ChannelPackage, assemble
 from kiln.channels.pypackages import DEFAULT_DISTRIBUTIONS, closure, conda_name, python_package
 from kiln.channels.shims import python_shim, tool_shim
 from kiln.errors import ChannelError
@@ -99,6 +105,7 @@ def plan(kinds: Sequence[str], python_packages: Sequence[str], subdir: str, note
         "rust": lambda: rust_shim(subdir),
         "stdlib": lambda: sysroot_shim(subdir),
     }
+    names = _python_distribution_names(kinds, python_packages, note)
     packages: list[ChannelPackage] = []
     for kind in kinds:
         if kind == "python-packages":
@@ -107,7 +114,6 @@ def plan(kinds: Sequence[str], python_packages: Sequence[str], subdir: str, note
             packages.append(makers[kind]())
         except ToolMissing as exc:
             note(f"skipped {kind}: {exc}")
-    names = _python_distribution_names(kinds, python_packages, note)
     for dist in closure(names, note):
         packages.append(python_package(dist))
     return packages
@@ -220,16 +226,6 @@ class Stamps:
             (self.root / subdir / filename).unlink(missing_ok=True)
             del self.known[(subdir, filename)]
         return bool(stale)
-
-
-def write_atomically(path: Path, data: bytes, scratch: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=scratch)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def channel_variants(channel: Path, subdir: str) -> dict[str, str]:

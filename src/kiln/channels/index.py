@@ -231,3 +231,14 @@ def copy_atomically(src: Path, dest: Path, scratch: Path) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return dest
+
+
+def write_atomically(path: Path, data: bytes, scratch: Path) -> None:
+    """Write through a temp file in ``scratch`` and a rename: ``path`` is old or new, never partial."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=scratch)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
