@@ -46,6 +46,12 @@ from kiln.cli.build import register as _register_build  # noqa: E402
 _register_build(cli)
 
 
+from kiln.cli.channel import channel_group, install_command  # noqa: E402
+
+cli.add_command(channel_group)
+cli.add_command(install_command)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
