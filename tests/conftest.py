@@ -72,7 +72,7 @@ def local_channel(_isolated_environment, tmp_path_factory: pytest.TempPathFactor
     Its ``variants.yaml`` (pass it with ``-m``) makes ``compiler(..)`` and ``stdlib('c')``
     resolve to the channel's shims. Treat it as read-only: copy it to change it.
     """
-    from helpers import run_kiln
+    from tests.helpers import run_kiln
 
     channel = tmp_path_factory.mktemp("local-channel") / "channel"
     run_kiln("channel", "bootstrap", str(channel), "--quiet")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import kiln_install, repodata, run_kiln
+from tests.helpers import kiln_install, repodata, run_kiln
 
 from kiln.backend.platforms import current_platform
 
@@ -61,7 +61,7 @@ def test_python_shim_prefix_runs_pip_and_uv_inside_itself(local_channel: Path, t
     uv = subprocess.run([prefix / "bin" / "uv", "--version"], capture_output=True, text=True, check=True).stdout
     assert uv.startswith("uv ")
     # `pip install` inside the prefix lands in the prefix.
-    project = shutil.copytree(Path(__file__).parent / "projects" / "hello-hatchling", tmp_path / "project")
+    project = shutil.copytree(Path(__file__).parents[1] / "projects" / "hello-hatchling", tmp_path / "project")
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-build-isolation",
                     str(project)], check=True, capture_output=True)  # fmt: skip
     hello = subprocess.run([prefix / "bin" / "hello-hatchling"], capture_output=True, text=True, check=True)

@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CLOSED_PROXY, PROJECTS
-from helpers import extract, kiln_install, read_json, run_kiln
+from tests.conftest import CLOSED_PROXY, PROJECTS
+from tests.helpers import extract, kiln_install, read_json, run_kiln
 
 pytestmark = pytest.mark.build
 
@@ -26,7 +26,7 @@ def build(project: str, tmp_path: Path, channel: Path, *extra: str) -> tuple[Pat
     """Build a copy of ``project`` into an indexed output channel; return (archive, output dir, log)."""
     source = shutil.copytree(PROJECTS / project, tmp_path / project)
     out = tmp_path / "out"
-    done = run_kiln("build", "-v", "--path", str(source), "-o", str(out), "-c", str(channel), *extra)
+    done = run_kiln("build", "-v", "--path", str(source), "-o", str(out), "--channel", str(channel), *extra)
     (archive,) = [Path(line) for line in done.stdout.splitlines() if line.endswith(".conda")]
     run_kiln("channel", "index", str(out))
     return archive, out, done.stderr
@@ -40,7 +40,7 @@ def resolved_channels(log: str) -> list[str]:
     """The channel lists rattler-build printed when it resolved the build's environments."""
     channels, reading = [], False
     for line in log.splitlines():
-        stripped = line.strip()
+        stripped = line.split(" | ", 1)[-1].strip()  # kiln build -v prefixes backend lines with the package
         if stripped == "Channels:":
             reading = True
         elif reading and stripped.startswith("- "):

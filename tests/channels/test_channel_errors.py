@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import kiln_install, repodata, run_kiln
+from tests.helpers import kiln_install, repodata, run_kiln
 
 from kiln.backend.platforms import current_platform
 
