@@ -25,10 +25,41 @@ def relative_glob(base: Path | str, path: Path | str) -> str:
     return rel
 
 
+def expand_braces(pattern: str) -> list[str]:
+    """``**/*.{c,h}`` -> ``**/*.c``, ``**/*.h``: the backends' globs use brace
+    alternation (as pixi's glob walker supports), gitignore patterns have none."""
+    start = pattern.find("{")
+    if start < 0:
+        return [pattern]
+    depth = 0
+    parts: list[str] = []
+    begin = start + 1
+    for i in range(start, len(pattern)):
+        ch = pattern[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(pattern[begin:i])
+                head, tail = pattern[:start], pattern[i + 1 :]
+                if len(parts) == 1:  # `{x}` alternates nothing: keep it literal
+                    return [head + "{" + p + "}" + t for p in expand_braces(parts[0]) for t in expand_braces(tail)]
+                return [e for part in parts for e in expand_braces(head + part + tail)]
+        elif ch == "," and depth == 1:
+            parts.append(pattern[begin:i])
+            begin = i + 1
+    return [pattern]  # unbalanced: literal
+
+
 def _spec(patterns: list[str]):
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    lines = [e for p in patterns for e in expand_braces(p)]
+    try:  # pathspec >= 1.0 names git's own semantics "gitignore" and deprecates the old name
+        return pathspec.PathSpec.from_lines("gitignore", lines)
+    except (KeyError, LookupError):
+        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
 
 
 def walk(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Iterator[Path]:

@@ -110,18 +110,25 @@ def normalize_specifiers(text: str) -> str:
 
 
 def _line_of(text: str, key: str, table: str | None) -> int | None:
-    """Best-effort line of ``key = ...`` (inside ``[table]`` when given) for messages."""
-    in_table = table is None
+    """Best-effort line for messages: ``key = ...`` inside ``[table]``, else a
+    ``[table.key]`` header, else the ``[table]`` header itself."""
     header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
     key_re = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    dotted = f"{table}.{key}" if table else key
+    current: str | None = None
+    assignment = sub_table = table_header = None
     for number, line in enumerate(text.splitlines(), start=1):
         m = header.match(line)
         if m:
-            in_table = table is None or m.group(1) == table
+            current = m.group(1)
+            if current == dotted and sub_table is None:
+                sub_table = number
+            if current == table and table_header is None:
+                table_header = number
             continue
-        if in_table and key_re.match(line):
-            return number
-    return None
+        if assignment is None and current == table and key_re.match(line):
+            assignment = number
+    return assignment or sub_table or table_header
 
 
 class _Validator:
@@ -160,12 +167,8 @@ class _Validator:
         if not isinstance(project, dict):
             raise self.fail("`project` must be a table", "project", None)
         if not isinstance(project.get("name"), str):
-            raise ManifestError(
-                "the `[project]` table has no `name`" if "name" not in project else "`project.name` must be a string",
-                path=self.path,
-                line=_line_of(self.text, "name", "project"),
-                key="project.name",
-            )
+            missing = "name" not in project
+            raise self.fail("the `[project]` table has no `name`" if missing else "`project.name` must be a string", "name")
         for key in ("version", "description", "requires-python"):
             self.expect(project, key, str, "a string", "project")
         if project.get("version") is not None:
@@ -202,12 +205,7 @@ class _Validator:
         if not isinstance(build_system, dict):
             raise self.fail("`build-system` must be a table", "build-system", None)
         if "requires" not in build_system:
-            raise ManifestError(
-                "the `[build-system]` table has no `requires`",
-                path=self.path,
-                line=_line_of(self.text, "build-system", None),
-                key="build-system.requires",
-            )
+            raise self.fail("the `[build-system]` table has no `requires`", "requires", "build-system")
         return self.requirements(build_system["requires"], "requires", "build-system")
 
 
