@@ -22,9 +22,10 @@ from kiln.backend.recipe import PythonBuild, Script, item_names
 from kiln.backends.python import globs
 from kiln.backends.python.build_script import BuildScript
 from kiln.backends.python.config import PythonConfig
+from kiln.backends.python.failures import installer_error, missing_module
 from kiln.backends.python.metadata import PYPROJECT, PyprojectMetadataProvider, entry_points, load_pyproject
 from kiln.backends.python.pypi_mapping import Fetcher, detect_compilers, fetch_from_service, map_requirements
-from kiln.errors import ConfigurationError
+from kiln.errors import BuildFailedError, ConfigurationError
 from kiln.protocol import log
 from kiln.protocol import types as t
 
@@ -95,6 +96,12 @@ class PythonBackend(GeneratingBackend):
 
     def input_globs_from_packages(self, config: PythonConfig, package_names: set[str]) -> list[str]:
         return globs.cython_globs(package_names)
+
+    def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
+        try:
+            return super().conda_build_v1(params)
+        except BuildFailedError as exc:
+            raise self._explain(exc, params) from None
 
     def generate_recipe(
         self,
@@ -175,6 +182,23 @@ class PythonBackend(GeneratingBackend):
         return gen
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _explain(self, exc: BuildFailedError, params: t.CondaBuildV1Params) -> BuildFailedError:
+        """Lead with pip's or uv's own error instead of the raw log tail."""
+        host = params.host_prefix.platform if params.host_prefix else current_platform()
+        installer = self.config_for(host).effective_installer
+        summary = installer_error(exc.log, installer)
+        if summary is None:
+            return exc
+        headline = exc.message.split("\n", 1)[0]
+        help_text = None
+        module = missing_module(summary)
+        if module is not None:
+            help_text = (
+                f"the build runs without build isolation, so `{module}` must be installed in the host "
+                "environment: add the package that provides it to [package.host-dependencies]"
+            )
+        return BuildFailedError(f"{headline}\n{installer} reported:\n{summary}", log=exc.log, help=help_text)
 
     def _script_env(self, config: PythonConfig) -> dict[str, str]:
         """``UV_CACHE_DIR`` (uv only: the process' own, else pixi's cache dir), then config env."""
