@@ -63,3 +63,17 @@ def backend_exe(name: str) -> str:
 
 def kiln_exe() -> str:
     return backend_exe("kiln")
+
+
+@pytest.fixture(scope="session")
+def local_channel(_isolated_environment, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An offline channel made once per session by ``kiln channel bootstrap`` (every kind the host has).
+
+    Its ``variants.yaml`` (pass it with ``-m``) makes ``compiler(..)`` and ``stdlib('c')``
+    resolve to the channel's shims. Treat it as read-only: copy it to change it.
+    """
+    from helpers import run_kiln
+
+    channel = tmp_path_factory.mktemp("local-channel") / "channel"
+    run_kiln("channel", "bootstrap", str(channel), "--quiet")
+    return channel

@@ -36,3 +36,30 @@ def extract(archive: Path, dest: Path) -> Path:
 
 def read_json(path: Path) -> Any:
     return json.loads(Path(path).read_text())
+
+
+def run_kiln(*args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``kiln`` command line of the test environment; output is captured as text.
+
+    With ``check``, a failure raises with kiln's stderr in the message.
+    """
+    exe = Path(sys.executable).parent / "kiln"
+    done = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd)
+    if check and done.returncode != 0:
+        raise AssertionError(f"kiln {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    return done
+
+
+def kiln_install(prefix: Path, specs: list[str], channels: list[Path]) -> Path:
+    """Install ``specs`` from local ``channels`` into a fresh ``prefix`` with ``kiln install``."""
+    args = ["install", "--prefix", str(prefix)]
+    for channel in channels:
+        args += ["-c", str(channel)]
+    run_kiln(*args, *specs)
+    return prefix
+
+
+def repodata(channel: Path, subdir: str) -> dict[str, dict[str, Any]]:
+    """Every record of ``<channel>/<subdir>/repodata.json`` by file name."""
+    data = read_json(channel / subdir / "repodata.json")
+    return {**data.get("packages", {}), **data.get("packages.conda", {})}

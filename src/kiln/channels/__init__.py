@@ -1,0 +1,1 @@
+"""Local conda channels: bootstrapping one from the machine's toolchain, indexing, installing from it."""

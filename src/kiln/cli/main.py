@@ -99,6 +99,12 @@ def build_command(path, output_dir, target_platform, build_platform, channels, v
         click.echo(str(artifact.path))
 
 
+from kiln.cli.channel import channel_group, install_command  # noqa: E402
+
+cli.add_command(channel_group)
+cli.add_command(install_command)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

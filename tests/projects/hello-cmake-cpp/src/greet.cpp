@@ -1,0 +1,3 @@
+#include "greet.hpp"
+
+std::string greeting(const std::string& who) { return "hello, " + who + " (from libgreet)"; }

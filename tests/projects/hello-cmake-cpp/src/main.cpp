@@ -1,0 +1,8 @@
+#include <iostream>
+
+#include "greet.hpp"
+
+int main() {
+    std::cout << greeting("world") << std::endl;
+    return 0;
+}
