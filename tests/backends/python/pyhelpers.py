@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from kiln.protocol import types as t
 
 #: Used where a test needs a project model but the case gives none.
@@ -67,3 +68,17 @@ def recipe_data(backend, **kwargs) -> dict[str, Any]:
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text())
+
+
+@pytest.fixture
+def backend_factory(tmp_path: Path):
+    """``backend_factory(**make_backend kwargs)`` on a fresh project directory.
+
+    Test modules import it by name (a conftest.py here would shadow the top-level one).
+    """
+    counter = iter(range(1000))
+
+    def factory(**kwargs):
+        return make_backend(tmp_path / f"project{next(counter)}", **kwargs)
+
+    return factory

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyhelpers import generate
+from pyhelpers import generate, make_backend
 
 from kiln.backend.globs import expand_braces, walk
 from kiln.backends.python.globs import BASE_GLOBS, build_globs
@@ -70,17 +70,13 @@ def selected(root: Path, globs: list[str]) -> set[str]:
     return {p.as_posix() for p in walk(root, globs)}
 
 
-def test_sources_are_inputs_and_generated_files_are_not(project: Path, backend_factory) -> None:
-    from pyhelpers import make_backend
-
+def test_sources_are_inputs_and_generated_files_are_not(project: Path) -> None:
     backend = make_backend(project, model={"targets": {"defaultTarget": {}}}, config={"compilers": ["c"]})
     globs = all_build_globs(backend, editable=False)
     assert selected(project, globs) == set(SOURCES)
 
 
 def test_editable_installs_leave_python_and_data_files_out(project: Path) -> None:
-    from pyhelpers import make_backend
-
     backend = make_backend(project, model={"targets": {"defaultTarget": {}}}, config={"compilers": ["c"]})
     chosen = selected(project, all_build_globs(backend, editable=True))
     assert chosen == {"pyproject.toml", "setup.cfg", "README.md", "LICENSE", "src/pkg/_speedups.c",
@@ -88,8 +84,6 @@ def test_editable_installs_leave_python_and_data_files_out(project: Path) -> Non
 
 
 def test_cython_sources_count_once_cython_is_in_the_environment(project: Path) -> None:
-    from pyhelpers import make_backend
-
     (project / "src/pkg/fast.pyx").write_text("x")
     (project / "src/pkg/fast.pxd").write_text("x")
     backend = make_backend(project, model={"targets": {"defaultTarget": {}}})
@@ -98,8 +92,6 @@ def test_cython_sources_count_once_cython_is_in_the_environment(project: Path) -
 
 
 def test_flat_layout_packages_are_found(tmp_path: Path) -> None:
-    from pyhelpers import make_backend
-
     root = tmp_path / "flat"
     for rel in ("pyproject.toml", "flatpkg/__init__.py", "flatpkg/templates/page.html", "scripts/run.sh"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -118,8 +110,6 @@ def test_upstream_lists_come_first_unchanged() -> None:
 
 
 def test_extra_input_globs_are_honoured(project: Path) -> None:
-    from pyhelpers import make_backend
-
     backend = make_backend(project, model={"targets": {"defaultTarget": {}}}, config={"extra-input-globs": ["*.txt"]})
     assert "notes.txt" in selected(project, all_build_globs(backend, editable=False))
 
