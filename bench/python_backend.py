@@ -79,7 +79,7 @@ def direct_build(recipe: Path, variant: dict, channel: Path, out: Path, platform
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--channel", type=Path, help="local channel to build from (default: bootstrap one)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed build rounds per side (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed build rounds per side (default 5)")
     parser.add_argument("--outputs-repeats", type=int, default=10, help="warm conda/outputs calls (default 10)")
     args = parser.parse_args()
 
