@@ -58,16 +58,22 @@ def cases(base: Path) -> list[Path]:
     return sorted(p for p in base.iterdir() if (p / "case.yaml").is_file())
 
 
-@pytest.mark.parametrize("case_dir", cases(CURRENT), ids=lambda p: p.name)
-def test_current_case(case_dir: Path, tmp_path: Path) -> None:
+def open_case(case_dir: Path, tmp_path: Path):
+    """(case, backend on the case's inputs, expected text, call arguments)."""
     case = load_case(case_dir)
     backend = backend_for_case(case_dir, case, tmp_path)
-    expected = snapshot_body(case_dir / case["expected"])
-    args = case.get("args", {})
+    return case, backend, snapshot_body(case_dir / case["expected"]), case.get("args", {})
+
+
+def build_globs(backend, args: dict[str, Any], work_dir: Path) -> list[str]:
+    return backend.build_input_globs(backend.config_for("linux-64"), work_dir, bool(args["editable"]))
+
+
+@pytest.mark.parametrize("case_dir", cases(CURRENT), ids=lambda p: p.name)
+def test_current_case(case_dir: Path, tmp_path: Path) -> None:
+    case, backend, expected, args = open_case(case_dir, tmp_path)
     if case["call"] == "extract_input_globs_from_build":
-        config = backend.config_for("linux-64")
-        globs = backend.build_input_globs(config, tmp_path, bool(args["editable"]))
-        assert globs == debug_list(expected)
+        assert build_globs(backend, args, tmp_path) == debug_list(expected)
         return
     gen = generate(backend, host_platform=args["host_platform"], variant_keys=args["variant_keys"])
     data = gen.recipe.to_data()
@@ -96,14 +102,11 @@ LEGACY_CHANGED_HOST = {
 
 @pytest.mark.parametrize("case_dir", cases(LEGACY), ids=lambda p: p.name)
 def test_legacy_case_where_unchanged(case_dir: Path, tmp_path: Path) -> None:
-    case = load_case(case_dir)
-    backend = backend_for_case(case_dir, case, tmp_path)
-    expected_text = snapshot_body(case_dir / case["expected"])
-    args = case.get("args", {})
+    case, backend, expected_text, args = open_case(case_dir, tmp_path)
     if case["call"] == "extract_input_globs_from_build":
         # Same globs; legacy returned a sorted set and listed `**/*.pyx` unconditionally,
         # which the current generation adds only when cython is in the environment.
-        globs = backend.build_input_globs(backend.config_for("linux-64"), tmp_path, bool(args["editable"]))
+        globs = build_globs(backend, args, tmp_path)
         assert len(globs) == len(set(globs))
         assert set(globs) == set(debug_list(expected_text)) - {"**/*.pyx"}
         return

@@ -276,41 +276,36 @@ class PyprojectMetadataProvider(MetadataProvider):
         """Files whose change invalidates the metadata: the pyproject, once read."""
         return [PYPROJECT] if self.was_read else []
 
+    def _file(self) -> Pyproject:
+        """The parsed file, or an empty one (every field None) when ignored."""
+        return self.load() or Pyproject(self.path, project=None, build_requires=None)
+
     # -- MetadataProvider ---------------------------------------------------------
 
     def name(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.get("name")
+        return self._file().get("name")
 
     def version(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.version
+        return self._file().version
 
     def description(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.get("description")
+        return self._file().get("description")
 
     def summary(self) -> str | None:
         # pyproject has no separate summary: upstream uses the description for both.
         return self.description()
 
     def homepage(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.url("Homepage")
+        return self._file().url("Homepage")
 
     def repository(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.url("Repository", "Source", "Source Code")
+        return self._file().url("Repository", "Source", "Source Code")
 
     def documentation(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.url("Documentation", "Docs")
+        return self._file().url("Documentation", "Docs")
 
     def license(self) -> str | None:
-        pyproject = self.load()
-        if pyproject is None:
-            return None
-        value = pyproject.get("license")
+        value = self._file().get("license")
         if isinstance(value, dict):
             value = value.get("text")
         if not isinstance(value, str):
@@ -321,7 +316,7 @@ class PyprojectMetadataProvider(MetadataProvider):
             canonicalize_license_expression(value)
         except InvalidLicenseExpression:
             log.warn(
-                f"License '{value}' in {pyproject.path} is not a valid SPDX expression; it is left out of "
+                f"License '{value}' in {self.path} is not a valid SPDX expression; it is left out of "
                 "the recipe. Use an SPDX identifier (e.g. 'MIT', 'Apache-2.0'), see <https://spdx.org/licenses>."
             )
             return None
@@ -329,26 +324,19 @@ class PyprojectMetadataProvider(MetadataProvider):
 
     def license_files(self) -> list[str]:
         """Absolute paths: rattler-build has no source directory to resolve them against."""
-        pyproject = self.load()
-        if pyproject is None:
-            return []
-        return [str(self.manifest_root / entry) for entry in pyproject.license_file_entries]
+        return [str(self.manifest_root / entry) for entry in self._file().license_file_entries]
 
     # -- beyond the generic provider ------------------------------------------------
 
     def requires_python(self) -> str | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.requires_python
+        return self._file().requires_python
 
     def build_system_requires(self) -> list[str] | None:
-        pyproject = self.load()
-        return None if pyproject is None else pyproject.build_requires
+        return self._file().build_requires
 
     def project_dependencies(self) -> list[str] | None:
-        pyproject = self.load()
-        if pyproject is None or pyproject.project is None or pyproject.get("dependencies") is None:
-            return None
-        return pyproject.dependencies
+        pyproject = self._file()
+        return None if pyproject.get("dependencies") is None else pyproject.dependencies
 
 
 def parse_entry_point(name: str, target: str) -> str | None:
