@@ -139,6 +139,22 @@ def test_hatchling_console_script(drive) -> None:
 
 
 @pytest.mark.build
+def test_editable_build_reads_the_sources_in_place(drive) -> None:
+    """An editable package points at the source tree: an edit shows without a rebuild.
+
+    (setuptools: hatchling's editable wheels need `editables`, which the channel lacks.)
+    """
+    project = drive("python-setuptools-data")
+    result = project.build(editable=True)
+    assert "**/*.py" not in result.input_globs and "src/**" not in result.input_globs
+    prefix = project.install("fortune-data")
+    code = "import fortune_data; print(fortune_data.fortune())"
+    assert run(prefix / "bin" / "python", "-c", code) == "A conda package found its data file."
+    (project.source / "src" / "fortune_data" / "data" / "fortune.txt").write_text("Edited in place.\n")
+    assert run(prefix / "bin" / "python", "-c", code) == "Edited in place."
+
+
+@pytest.mark.build
 def test_setuptools_package_data(drive) -> None:
     project = drive("python-setuptools-data")  # installer = "pip" in its pixi.toml
     result = project.build()
