@@ -115,18 +115,25 @@ def main() -> int:
             )
             first, warm, result = measure_outputs(backend, outputs_params, args.outputs_repeats)
             meta = result.outputs[0].metadata
-            print(f"spawn {spawn * 1000:.0f} ms, negotiateCapabilities {negotiate * 1000:.0f} ms, "
-                  f"initialize {init * 1000:.0f} ms")  # fmt: skip
-            print(f"conda/outputs: first {first * 1000:.0f} ms, then median {warm * 1000:.0f} ms "
-                  f"(target <= 200 ms) -> {meta.name} {meta.version} {meta.build} [{meta.subdir}]")  # fmt: skip
+            print(
+                f"spawn {spawn * 1000:.0f} ms, negotiateCapabilities {negotiate * 1000:.0f} ms, "
+                f"initialize {init * 1000:.0f} ms"
+            )
+            print(
+                f"conda/outputs: first {first * 1000:.0f} ms, then median {warm * 1000:.0f} ms "
+                f"(target <= 200 ms) -> {meta.name} {meta.version} {meta.build} [{meta.subdir}]"
+            )
 
             def backend_build(i: int) -> None:
                 backend.conda_build_v1(
                     t.CondaBuildV1Params(
                         output=t.CondaBuildV1Output(
-                            name=meta.name, subdir=meta.subdir, version=meta.version, build=meta.build,
+                            name=meta.name,
+                            subdir=meta.subdir,
+                            version=meta.version,
+                            build=meta.build,
                             variant=meta.variant,
-                        ),  # fmt: skip
+                        ),
                         work_directory=str(scratch / "work"),
                         channels=[str(channel)],
                         output_directory=str(scratch / f"backend-out-{i}"),
@@ -140,14 +147,20 @@ def main() -> int:
             direct_build(recipe, meta.variant, channel, scratch / "direct-out-0", platform)  # warm-up
             kiln_times, direct_times = [], []
             for i in range(1, args.rounds + 1):
-                kiln_times.append(timed(lambda: backend_build(i))[0])
-                direct_times.append(timed(lambda: direct_build(recipe, meta.variant, channel, scratch / f"direct-out-{i}",
-                                                               platform))[0])  # fmt: skip
+                kiln_times.append(timed(lambda i=i: backend_build(i))[0])
+                out = scratch / f"direct-out-{i}"
+                direct_times.append(
+                    timed(lambda out=out: direct_build(recipe, meta.variant, channel, out, platform))[0]
+                )
         kiln_median, direct_median = statistics.median(kiln_times), statistics.median(direct_times)
-        print(f"conda/build_v1: median {kiln_median:.2f} s over {args.rounds} "
-              f"({', '.join(f'{x:.2f}' for x in kiln_times)})")  # fmt: skip
-        print(f"rattler_build direct: median {direct_median:.2f} s over {args.rounds} "
-              f"({', '.join(f'{x:.2f}' for x in direct_times)})")  # fmt: skip
+        print(
+            f"conda/build_v1: median {kiln_median:.2f} s over {args.rounds} "
+            f"({', '.join(f'{x:.2f}' for x in kiln_times)})"
+        )
+        print(
+            f"rattler_build direct: median {direct_median:.2f} s over {args.rounds} "
+            f"({', '.join(f'{x:.2f}' for x in direct_times)})"
+        )
         print(f"ratio conda/build_v1 / direct: {kiln_median / direct_median:.2f} (target <= 1.2)")
         return 0
     finally:

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 import pytest
+
 from kiln.protocol import types as t
 
 #: Used where a test needs a project model but the case gives none.

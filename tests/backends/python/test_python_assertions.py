@@ -6,8 +6,9 @@ without a check fails :func:`test_every_assertion_is_checked`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml as pyyaml
@@ -51,7 +52,7 @@ def host_items(data: dict[str, Any]) -> list[Any]:
 
 
 @check("python/ignore-pypi-mapping-true")
-def _(entry, root):
+def check_ignore_pypi_mapping_true(entry, root):
     data = recipe_data(backend_for(entry, root), channels=entry["channels"])
     for key, value in entry["expect"].items():
         bucket = key.split(".")[1]
@@ -59,53 +60,54 @@ def _(entry, root):
 
 
 @check("python/abi3-with-requires-python")
-def _(entry, root):
+def check_abi3_with_requires_python(entry, root):
     data = recipe_data(backend_for(entry, root))
     expect = entry["expect"]
     assert expect["host contains"] in host_items(data)
     assert not any(expect["host contains nothing with"] in str(i) for i in host_items(data))
     assert data["build"]["python"]["version_independent"] is expect["build.python.version_independent"]
-    assert expect["requirements.ignore_run_exports.from_package contains"] in (
-        data["requirements"]["ignore_run_exports"]["from_package"]
+    assert (
+        expect["requirements.ignore_run_exports.from_package contains"]
+        in (data["requirements"]["ignore_run_exports"]["from_package"])
     )
 
 
 @check("python/abi3-without-pyproject")
-def _(entry, root):
+def check_abi3_without_pyproject(entry, root):
     data = recipe_data(backend_for(entry, root))
     assert entry["expect"]["host contains"] in host_items(data)
     assert "python" in data["requirements"]["ignore_run_exports"]["from_package"]
 
 
 @check("python/abi3-explicit-host-dep-not-duplicated")
-def _(entry, root):
+def check_abi3_explicit_host_dep_not_duplicated(entry, root):
     data = recipe_data(backend_for(entry, root))
     count = sum(1 for i in host_items(data) if isinstance(i, str) and i.startswith("python-abi3"))
     assert count == entry["expect"]["number of host entries starting with python-abi3"]
 
 
 @check("python/abi3-plus-noarch-is-error")
-def _(entry, root):
+def check_abi3_plus_noarch_is_error(entry, root):
     with pytest.raises(KilnError, match="abi3 = true is incompatible with noarch"):
         generate(backend_for(entry, root))
 
 
 @check("python/python-abi3-spec-from-requires-python")
-def _(entry, root):
+def check_python_abi3_spec_from_requires_python(entry, root):
     for requires_python, expected in entry["expect"].items():
         value = None if requires_python == "(absent)" else requires_python
         assert abi3_python_version(value) == expected
 
 
 @check("python/requires-python-propagates")
-def _(entry, root):
+def check_requires_python_propagates(entry, root):
     data = recipe_data(backend_for(entry, root))
     assert any(i.startswith(entry["expect"]["a host item starts with"]) for i in host_items(data))
     assert any(i.startswith(entry["expect"]["a run item starts with"]) for i in data["requirements"]["run"])
 
 
 @check("python/noarch-decision")
-def _(entry, root):
+def check_noarch_decision(entry, root):
     for i, item in enumerate(entry["expect"]):
         data = recipe_data(make_backend(root / str(i), config=item["config"]))
         expected = item["build.noarch"]
@@ -113,7 +115,7 @@ def _(entry, root):
 
 
 @check("python/compilers")
-def _(entry, root):
+def check_compilers(entry, root):
     for i, item in enumerate(entry["expect"]):
         config = dict(item["config"], **{"ignore-pyproject-manifest": True})
         data = recipe_data(make_backend(root / str(i), config=config))
@@ -122,7 +124,7 @@ def _(entry, root):
 
 
 @check("python/compiler-autodetect-from-build-system")
-def _(entry, root):
+def check_compiler_autodetect_from_build_system(entry, root):
     inputs = {
         "maturin>=1.0": ["maturin>=1.0"],
         "setuptools-rust>=1.0": ["setuptools-rust>=1.0"],
@@ -134,7 +136,7 @@ def _(entry, root):
 
 
 @check("python/uv-cache-dir")
-def _(entry, root):
+def check_uv_cache_dir(entry, root):
     mp = pytest.MonkeyPatch()
     try:
         for i, item in enumerate(entry["expect"]):
@@ -170,7 +172,7 @@ def _conda_outputs(entry, root, **params):
 
 
 @check("python/variant-configuration-applied")
-def _(entry, root):
+def check_variant_configuration_applied(entry, root):
     cfg = entry["conda_outputs"]
     result = _conda_outputs(
         entry, root, host_platform=cfg["host_platform"], variant_configuration=cfg["variant_configuration"]
@@ -181,7 +183,7 @@ def _(entry, root):
 
 
 @check("python/variant-file-applied")
-def _(entry, root):
+def check_variant_file_applied(entry, root):
     root.mkdir(parents=True, exist_ok=True)
     variants = root / "variants.yaml"
     variants.write_text('boltons:\n  - "==2.0.0"\n')
@@ -190,11 +192,12 @@ def _(entry, root):
 
 
 @check("python/cython-globs")
-def _(entry, root):
+def check_cython_globs(entry, root):
     backend = make_backend(root, config={"ignore-pyproject-manifest": True})
     config = backend.config_for("linux-64")
-    assert backend.input_globs_from_packages(config, {"cython", "python"}) == (
-        entry["expect"]["cython among resolved build/host packages"]
+    assert (
+        backend.input_globs_from_packages(config, {"cython", "python"})
+        == (entry["expect"]["cython among resolved build/host packages"])
     )
     assert backend.input_globs_from_packages(config, {"python", "numpy"}) == entry["expect"]["otherwise"]
 
@@ -203,7 +206,7 @@ PYPROJECT_HEAD = '[project]\nname = "test-package"\nversion = "1.0.0"\n'
 
 
 @check("python/pyproject-metadata")
-def _(entry, root):
+def check_pyproject_metadata(entry, root):
     from kiln.backends.python.metadata import PyprojectMetadataProvider
 
     def provider(i: int, text: str | None) -> PyprojectMetadataProvider:
@@ -238,7 +241,7 @@ def _(entry, root):
 
 
 @check("python/pypi-mapping-rules")
-def _(entry, root):
+def check_pypi_mapping_rules(entry, root):
     expect = entry["expect"]
     for text, expected in expect["pep440 operator rewrite"].items():
         assert PypiRequirement.parse(f"pkg{text}").conda_version() == expected

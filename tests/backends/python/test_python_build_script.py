@@ -48,8 +48,10 @@ if errorlevel 1 exit 1"""
             PIP_UNIX_EXTRA_EDITABLE,
         ),
         (BuildScript("uv", windows=True, editable=False, manifest_root="C:\\src\\pkg"), UV_WINDOWS),
-        (BuildScript("pip", windows=True, editable=False, manifest_root="C:\\src\\pkg", extra_args=["-q"]),
-         PIP_WINDOWS_EXTRA),  # fmt: skip
+        (
+            BuildScript("pip", windows=True, editable=False, manifest_root="C:\\src\\pkg", extra_args=["-q"]),
+            PIP_WINDOWS_EXTRA,
+        ),
     ],
     ids=["uv-unix", "pip-unix-extra-editable", "uv-windows", "pip-windows-extra"],
 )
@@ -94,7 +96,9 @@ def test_build_editable_python_overrides_the_request(backend_factory, monkeypatc
     assert backend.resolve_editable(requested) is editable
     assert ("--editable" in script_of(recipe_data(backend, editable=requested))) is editable
     # The same effective value decides whether `**/*.py` is a build input.
-    globs = backend.build_input_globs(backend.config_for("linux-64"), backend.source_dir, backend.resolve_editable(requested))
+    globs = backend.build_input_globs(
+        backend.config_for("linux-64"), backend.source_dir, backend.resolve_editable(requested)
+    )
     assert ("**/*.py" in globs) is not editable
 
 

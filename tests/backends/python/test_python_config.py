@@ -103,23 +103,44 @@ def merged(base, target) -> PythonConfig:
 
 def test_empty_target_keeps_everything() -> None:
     base = {
-        "noarch": True, "env": {"A": "1"}, "extra-args": ["-x"], "extra-input-globs": ["*.base"],
-        "compilers": ["c"], "ignore-pyproject-manifest": True, "ignore-pypi-mapping": False,
-        "pypi-conda-map": {"a": "b"}, "abi3": True, "skip-pyc-compilation": True, "installer": "pip",
-    }  # fmt: skip
+        "noarch": True,
+        "env": {"A": "1"},
+        "extra-args": ["-x"],
+        "extra-input-globs": ["*.base"],
+        "compilers": ["c"],
+        "ignore-pyproject-manifest": True,
+        "ignore-pypi-mapping": False,
+        "pypi-conda-map": {"a": "b"},
+        "abi3": True,
+        "skip-pyc-compilation": True,
+        "installer": "pip",
+    }
     assert merged(base, {}) == parse(base)
 
 
 def test_target_values_override() -> None:
     result = merged(
-        {"noarch": True, "ignore-pyproject-manifest": True, "ignore-pypi-mapping": True, "abi3": True,
-         "installer": "pip"},
-        {"noarch": False, "ignore-pyproject-manifest": False, "ignore-pypi-mapping": False, "abi3": False,
-         "installer": "uv"},
-    )  # fmt: skip
+        {
+            "noarch": True,
+            "ignore-pyproject-manifest": True,
+            "ignore-pypi-mapping": True,
+            "abi3": True,
+            "installer": "pip",
+        },
+        {
+            "noarch": False,
+            "ignore-pyproject-manifest": False,
+            "ignore-pypi-mapping": False,
+            "abi3": False,
+            "installer": "uv",
+        },
+    )
     assert (result.noarch, result.ignore_pyproject_manifest, result.ignore_pypi_mapping, result.abi3) == (
-        False, False, False, False,
-    )  # fmt: skip
+        False,
+        False,
+        False,
+        False,
+    )
     assert result.installer == "uv"
 
 
@@ -142,8 +163,10 @@ def test_compilers_override_and_an_empty_target_list_clears() -> None:
 
 
 def test_pypi_conda_map_merges_per_key() -> None:
-    result = merged({"pypi-conda-map": {"torch": "pytorch", "shared": "base"}},
-                    {"pypi-conda-map": {"shared": False, "extra": "extra-conda"}})  # fmt: skip
+    result = merged(
+        {"pypi-conda-map": {"torch": "pytorch", "shared": "base"}},
+        {"pypi-conda-map": {"shared": False, "extra": "extra-conda"}},
+    )
     assert result.pypi_conda_map == {"torch": "pytorch", "shared": False, "extra": "extra-conda"}
     assert merged({}, {}).pypi_conda_map is None
     assert merged({}, {"pypi-conda-map": {"a": "b"}}).pypi_conda_map == {"a": "b"}
@@ -172,8 +195,11 @@ def test_initialize_rejects_a_bad_base_configuration(backend_factory) -> None:
 def test_first_matching_target_applies_per_platform(backend_factory) -> None:
     backend = backend_factory(
         config={"ignore-pyproject-manifest": True, "env": {"A": "base"}},
-        target_config={"unix": {"env": {"A": "unix"}}, "linux-64": {"env": {"A": "linux-64"}},
-                       "win": {"env": {"A": "win"}}},  # fmt: skip
+        target_config={
+            "unix": {"env": {"A": "unix"}},
+            "linux-64": {"env": {"A": "linux-64"}},
+            "win": {"env": {"A": "win"}},
+        },
     )
     assert backend.config_for("linux-64").env == {"A": "unix"}
     assert backend.config_for("osx-arm64").env == {"A": "unix"}

@@ -36,7 +36,7 @@ def snapshot_body(path: Path) -> str:
 
 def debug_list(text: str) -> list[str]:
     """The strings of a Rust ``Ok([...])`` / ``Ok({...})`` debug print, in order."""
-    return re.findall(r'^\s+"(.*)",$', text, flags=re.M)
+    return re.findall(r'^\s+"(.*)",$', text, flags=re.MULTILINE)
 
 
 def load_case(case_dir: Path) -> dict[str, Any]:

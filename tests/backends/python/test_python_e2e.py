@@ -31,10 +31,7 @@ def project_model(pixi_toml: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The wire project model and configuration for a project's pixi.toml (as pixi sends them)."""
     manifest = tomllib.loads(pixi_toml.read_text())
     package = manifest.get("package", {})
-    deps = {
-        name: {"binary": {"version": spec}}
-        for name, spec in package.get("host-dependencies", {}).items()
-    }
+    deps = {name: {"binary": {"version": spec}} for name, spec in package.get("host-dependencies", {}).items()}
     model = {
         "name": package.get("name"),
         "version": package.get("version"),
@@ -240,6 +237,9 @@ def test_initialize_imports_nothing_heavy(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     done = subprocess.run(
         [sys.executable, "-c", _STARTUP_PROBE, str(tmp_path / "pixi.toml"), *heavy],
-        capture_output=True, text=True, check=True, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     assert done.stdout.strip() == "[]"

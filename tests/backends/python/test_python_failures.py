@@ -35,7 +35,7 @@ def test_a_missing_build_backend_is_named(installer: str) -> None:
 def test_pip_report_stops_before_its_traceback() -> None:
     text = summary("pip-unknown-backend", "pip")
     assert "Cannot import build backend 'nonexistent_backend.build'" in text
-    assert "File \"" not in text
+    assert 'File "' not in text
 
 
 def test_no_report_in_an_unrelated_log() -> None:

@@ -79,8 +79,14 @@ def test_sources_are_inputs_and_generated_files_are_not(project: Path) -> None:
 def test_editable_installs_leave_python_and_data_files_out(project: Path) -> None:
     backend = make_backend(project, model={"targets": {"defaultTarget": {}}}, config={"compilers": ["c"]})
     chosen = selected(project, all_build_globs(backend, editable=True))
-    assert chosen == {"pyproject.toml", "setup.cfg", "README.md", "LICENSE", "src/pkg/_speedups.c",
-                      "src/pkg/_speedups.h"}  # fmt: skip
+    assert chosen == {
+        "pyproject.toml",
+        "setup.cfg",
+        "README.md",
+        "LICENSE",
+        "src/pkg/_speedups.c",
+        "src/pkg/_speedups.h",
+    }
 
 
 def test_cython_sources_count_once_cython_is_in_the_environment(project: Path) -> None:
@@ -105,8 +111,13 @@ def test_flat_layout_packages_are_found(tmp_path: Path) -> None:
 
 def test_upstream_lists_come_first_unchanged() -> None:
     assert build_globs(["rust", "cxx", "fortran"], ["extra/**"], editable=False) == [
-        *BASE_GLOBS, "**/*.py", "**/*.rs", "**/Cargo.toml", "**/*.{cc,cxx,cpp,hpp,hxx}", "extra/**",
-    ]  # fmt: skip
+        *BASE_GLOBS,
+        "**/*.py",
+        "**/*.rs",
+        "**/Cargo.toml",
+        "**/*.{cc,cxx,cpp,hpp,hxx}",
+        "extra/**",
+    ]
 
 
 def test_extra_input_globs_are_honoured(project: Path) -> None:

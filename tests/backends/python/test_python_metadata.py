@@ -66,8 +66,11 @@ def test_ignored_pyproject_is_not_required(backend_factory) -> None:
 def test_an_ignored_but_present_pyproject_must_still_parse(backend_factory) -> None:
     """Upstream reads the entry points of any pyproject.toml, so a broken one fails even then."""
     with pytest.raises(ManifestError, match="invalid TOML"):
-        generate(backend_factory(model={"name": "x", "version": "1"}, config={"ignore-pyproject-manifest": True},
-                                 pyproject="[project\n"))  # fmt: skip
+        generate(
+            backend_factory(
+                model={"name": "x", "version": "1"}, config={"ignore-pyproject-manifest": True}, pyproject="[project\n"
+            )
+        )
 
 
 def test_dynamic_version_needs_a_model_version(backend_factory) -> None:
@@ -97,8 +100,9 @@ def test_invalid_spdx_license_is_dropped_with_a_warning(backend_factory, capsys)
 def test_pyproject_is_a_metadata_input_only_when_read(backend_factory) -> None:
     read = generate(backend_factory(model=NO_MODEL, pyproject=HEAD))
     assert read.metadata_input_globs == ["pyproject.toml"]
-    ignored = generate(backend_factory(model={"name": "x", "version": "1"}, pyproject=HEAD,
-                                       config={"ignore-pyproject-manifest": True}))  # fmt: skip
+    ignored = generate(
+        backend_factory(model={"name": "x", "version": "1"}, pyproject=HEAD, config={"ignore-pyproject-manifest": True})
+    )
     assert ignored.metadata_input_globs == []
     # ...but its absolute path is a build input either way (upstream).
     assert ignored.build_input_globs[0].endswith("/pyproject.toml")

@@ -135,8 +135,10 @@ def test_colliding_user_keys_last_wins(capsys) -> None:
 def test_markers_on_platform_specific_packages(requirement, linux, windows, osx_arm) -> None:
     req = pm.PypiRequirement.parse(requirement)
     assert (req.applies_to("linux-64"), req.applies_to("win-64"), req.applies_to("osx-arm64")) == (
-        linux, windows, osx_arm,
-    )  # fmt: skip
+        linux,
+        windows,
+        osx_arm,
+    )
 
 
 def test_unknown_platform_is_treated_like_linux_64() -> None:
@@ -174,8 +176,9 @@ def test_mapping_through_the_backend_uses_the_host_platform_when_compiled(backen
     channels = ["https://prefix.dev/conda-forge"]
     assert recipe_data(backend, channels=channels)["requirements"]["run"] == ["python", "uvloop"]
     assert recipe_data(backend, host_platform="win-64", channels=channels)["requirements"]["run"] == [
-        "python", "pywin32",
-    ]  # fmt: skip
+        "python",
+        "pywin32",
+    ]
 
 
 # -- the real fetcher, against a fake urlopen ----------------------------------------------

@@ -52,7 +52,11 @@ def dep(version: str = "*", **extra: Any) -> dict[str, Any]:
     return {"binary": {"version": version, **extra}}
 
 
-MODEL_BOLTONS = {"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {"runDependencies": {"boltons": dep()}}}}
+MODEL_BOLTONS = {
+    "name": "foobar",
+    "version": "0.1.0",
+    "targets": {"defaultTarget": {"runDependencies": {"boltons": dep()}}},
+}
 
 #: case name -> (what it shows, make_backend/generate arguments)
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -64,8 +68,14 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "model-wins-over-pyproject": (
         "model name/version/description/license/homepage win; summary still comes from pyproject",
         dict(
-            model={"name": "Other", "version": "9.9", "description": "from the model", "license": "BSD-3-Clause",
-                   "homepage": "https://model.example.org", "licenseFile": "COPYING"},  # fmt: skip
+            model={
+                "name": "Other",
+                "version": "9.9",
+                "description": "from the model",
+                "license": "BSD-3-Clause",
+                "homepage": "https://model.example.org",
+                "licenseFile": "COPYING",
+            },
             pyproject=HATCH_PYPROJECT,
         ),
     ),
@@ -83,9 +93,16 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "python-added-even-if-declared": (
         "python and the installer are appended after the model's own items, duplicates kept",
         dict(
-            model={"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {
-                "hostDependencies": {"python": dep(">=3.10"), "uv": dep()},
-                "runDependencies": {"python": dep(">=3.10")}}}},  # fmt: skip
+            model={
+                "name": "foobar",
+                "version": "0.1.0",
+                "targets": {
+                    "defaultTarget": {
+                        "hostDependencies": {"python": dep(">=3.10"), "uv": dep()},
+                        "runDependencies": {"python": dep(">=3.10")},
+                    }
+                },
+            },
             pyproject=MINIMAL_PYPROJECT + 'requires-python = "==3.11.*"\n',
         ),
     ),
@@ -103,8 +120,11 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "extra-args-editable": (
         "extra-args after --no-index, then --editable for an editable build",
-        dict(model=MODEL_BOLTONS, config=dict(IGNORE, **{"extra-args": ["-Ccmake.define.X=1", "--verbose"]}),
-             editable=True),  # fmt: skip
+        dict(
+            model=MODEL_BOLTONS,
+            config=dict(IGNORE, **{"extra-args": ["-Ccmake.define.X=1", "--verbose"]}),
+            editable=True,
+        ),
     ),
     "windows-script": (
         "cmd.exe flavour when the backend runs on Windows: %PYTHON%, ^ continuations, errorlevel check",
@@ -134,7 +154,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "maturin in build-system.requires adds the rust compiler (after configured ones) and drops noarch",
         dict(
             model={"targets": {"defaultTarget": {}}},
-            pyproject='[build-system]\nrequires = ["maturin>=1.5,<2"]\nbuild-backend = "maturin"\n\n' + MINIMAL_PYPROJECT,
+            pyproject='[build-system]\nrequires = ["maturin>=1.5,<2"]\nbuild-backend = "maturin"\n\n'
+            + MINIMAL_PYPROJECT,
             config={"compilers": ["c"]},
         ),
     ),
@@ -178,13 +199,17 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "model conditionals wrapped one item at a time, pins in run, secrets sorted into the script",
         dict(
             model={
-                "name": "foobar", "version": "0.1.0", "secrets": ["TOKEN_B", "TOKEN_A"],
+                "name": "foobar",
+                "version": "0.1.0",
+                "secrets": ["TOKEN_B", "TOKEN_A"],
                 "targets": {
-                    "defaultTarget": {"hostDependencies": {"numpy": dep(">=1.26")},
-                                      "runDependencies": {"numpy": {"pinCompatible": {"upperBound": {"expression": "x.x"}}}}},
+                    "defaultTarget": {
+                        "hostDependencies": {"numpy": dep(">=1.26")},
+                        "runDependencies": {"numpy": {"pinCompatible": {"upperBound": {"expression": "x.x"}}}},
+                    },
                     "conditional": {"win": {"runDependencies": {"pywin32": dep(), "colorama": dep("0.4.*")}}},
                 },
-            },  # fmt: skip
+            },
             config=IGNORE,
         ),
     ),
@@ -259,7 +284,9 @@ def test_no_stale_expected_files() -> None:
     assert {p.stem for p in EXPECTED.glob("*.yaml")} == set(CASES)
 
 
-@pytest.mark.parametrize("name", ["pyproject-metadata", "compilers-with-c-stdlib", "conditional-deps-and-secrets", "abi3"])
+@pytest.mark.parametrize(
+    "name", ["pyproject-metadata", "compilers-with-c-stdlib", "conditional-deps-and-secrets", "abi3"]
+)
 def test_rattler_build_reads_the_recipe(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What kiln writes is a recipe rattler-build itself parses (no render: variants may be missing)."""
     from rattler_build import Stage0Recipe

@@ -137,7 +137,7 @@ class PythonBackend(GeneratingBackend):
                 raise ConfigurationError(
                     "abi3 = true is incompatible with noarch packages. "
                     "The stable ABI is only meaningful for packages with compiled extensions.",
-                    help="set `compilers` (e.g. [\"c\"]) or `noarch = false` in [package.build.config]",
+                    help='set `compilers` (e.g. ["c"]) or `noarch = false` in [package.build.config]',
                 )
             if not any("python-abi3" in item_names(item) for item in req.host):
                 req.host.append(f"python-abi3 {abi3_python_version(requires_python)}")

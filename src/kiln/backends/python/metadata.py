@@ -43,11 +43,8 @@ class Pyproject:
 
     @property
     def version(self) -> str | None:
-        """The PEP 440 version, normalised (``1.0-alpha1`` -> ``1.0a1``)."""
-        from packaging.version import Version
-
         text = self.get("version")
-        return None if text is None else str(Version(text))
+        return None if text is None else normalize_version(text)
 
     @property
     def requires_python(self) -> str | None:
@@ -86,6 +83,13 @@ class Pyproject:
 
 
 # -- parsing and validation ----------------------------------------------------------
+
+
+def normalize_version(text: str) -> str:
+    """A PEP 440 version in its normal form (``1.0-alpha1`` -> ``1.0a1``)."""
+    from packaging.version import Version
+
+    return str(Version(text))
 
 
 def normalize_specifiers(text: str) -> str:
@@ -168,12 +172,14 @@ class _Validator:
             raise self.fail("`project` must be a table", "project", None)
         if not isinstance(project.get("name"), str):
             missing = "name" not in project
-            raise self.fail("the `[project]` table has no `name`" if missing else "`project.name` must be a string", "name")
+            raise self.fail(
+                "the `[project]` table has no `name`" if missing else "`project.name` must be a string", "name"
+            )
         for key in ("version", "description", "requires-python"):
             self.expect(project, key, str, "a string", "project")
         if project.get("version") is not None:
             try:
-                Pyproject(self.path, project, None).version
+                normalize_version(project["version"])
             except InvalidVersion:
                 raise self.fail(f"`{project['version']}` is not a valid PEP 440 version", "version") from None
         if project.get("requires-python") is not None:
@@ -356,7 +362,7 @@ def entry_points(pyproject: Pyproject | None) -> list[str]:
     for name, target in pyproject.scripts.items():
         point = parse_entry_point(name, target)
         if point is None:
-            log.warn(f"[project.scripts] `{name} = \"{target}\"` is not `module:function`; it is left out")
+            log.warn(f'[project.scripts] `{name} = "{target}"` is not `module:function`; it is left out')
         else:
             points.append(point)
     return points

@@ -13,9 +13,10 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kiln.backend.matchspec import format_spec, normalize_version_spec
 from kiln.protocol import log
@@ -61,7 +62,7 @@ def fetch_from_service(channel: str, pypi_name: str, *, timeout: float = 10.0) -
 
     url = f"{MAPPING_BASE_URL}/{channel}/{pypi_name}.json"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (fixed https URL)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
@@ -94,10 +95,19 @@ def channel_name(channel: str) -> str:
 def _marker_environment(platform: str) -> dict[str, str]:
     """PEP 508 marker values that a conda platform implies (unknown: like linux-64)."""
     machine = {
-        "linux-64": "x86_64", "linux-aarch64": "aarch64", "linux-ppc64le": "ppc64le", "linux-s390x": "s390x",
-        "linux-armv6l": "armv6l", "linux-armv7l": "armv7l", "linux-32": "i686", "osx-64": "x86_64",
-        "osx-arm64": "arm64", "win-64": "AMD64", "win-32": "x86", "win-arm64": "ARM64",
-    }.get(platform)  # fmt: skip
+        "linux-64": "x86_64",
+        "linux-aarch64": "aarch64",
+        "linux-ppc64le": "ppc64le",
+        "linux-s390x": "s390x",
+        "linux-armv6l": "armv6l",
+        "linux-armv7l": "armv7l",
+        "linux-32": "i686",
+        "osx-64": "x86_64",
+        "osx-arm64": "arm64",
+        "win-64": "AMD64",
+        "win-32": "x86",
+        "win-arm64": "ARM64",
+    }.get(platform)
     if platform.startswith("osx-") and machine:
         system = ("darwin", "posix", "Darwin")
     elif platform.startswith("win-") and machine:
@@ -166,12 +176,7 @@ class PypiRequirement:
         """The specifiers as a conda version spec (``===`` -> ``==``); None for URLs or none."""
         if self.url or not self.specifier.strip():
             return None
-        text = re.sub(r"\s+", "", self.specifier).replace("===", "==")
-        try:
-            return normalize_version_spec(text)
-        except Exception:  # noqa: BLE001 - upstream: warn and leave unconstrained
-            log.warn(f"cannot convert the version specifier `{self.specifier}` of `{self.name}`; left unconstrained")
-            return None
+        return normalize_version_spec(re.sub(r"\s+", "", self.specifier).replace("===", "=="))
 
     def as_conda(self, conda_name: str) -> str:
         return format_spec(conda_name.lower(), self.conda_version())
