@@ -99,7 +99,15 @@ class BackendNotFoundError(BackendError):
 
 
 class BuildFailedError(BackendError):
-    """A package build (the recipe's script or the packaging) failed."""
+    """A package build (the recipe's script or the packaging) failed.
+
+    ``log`` keeps the tail of the build log, so that a language backend can pick
+    out what its tool said (pip's or cargo's error) for the message.
+    """
+
+    def __init__(self, message: str, *, log: list[str] | None = None, help: str | None = None) -> None:
+        super().__init__(message, help=help)
+        self.log = list(log or [])
 
 
 class ChannelError(KilnError):

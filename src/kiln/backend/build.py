@@ -161,7 +161,7 @@ def _failure(output: RenderedOutput, exc: BaseException, sink: _LogSink, channel
         message += f"\n{detail}"
     if lines:
         message += f"\n--- last lines of the build log ---\n{lines}"
-    return BuildFailedError(message)
+    return BuildFailedError(message, log=list(sink.tail))
 
 
 def _solve_explanation(tail: list[str], channels: list[str]) -> str:

@@ -26,6 +26,33 @@ def relative_glob(base: Path | str, path: Path | str) -> str:
     return rel
 
 
+def expand_braces(pattern: str) -> list[str]:
+    """``**/*.{c,h}`` -> ``**/*.c``, ``**/*.h``: the backends' globs use brace
+    alternation (as pixi's glob walker supports), gitignore patterns have none."""
+    start = pattern.find("{")
+    if start < 0:
+        return [pattern]
+    depth = 0
+    parts: list[str] = []
+    begin = start + 1
+    for i in range(start, len(pattern)):
+        ch = pattern[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(pattern[begin:i])
+                head, tail = pattern[:start], pattern[i + 1 :]
+                if len(parts) == 1:  # `{x}` alternates nothing: keep it literal
+                    return [head + "{" + p + "}" + t for p in expand_braces(parts[0]) for t in expand_braces(tail)]
+                return [e for part in parts for e in expand_braces(head + part + tail)]
+        elif ch == "," and depth == 1:
+            parts.append(pattern[begin:i])
+            begin = i + 1
+    return [pattern]  # unbalanced: literal
+
+
 class GlobMatcher:
     """Ordered gitignore-style patterns, last match wins, as one compiled regex.
 
@@ -37,7 +64,11 @@ class GlobMatcher:
     def __init__(self, patterns: list[str]) -> None:
         import pathspec
 
-        spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        lines = [e for p in patterns for e in expand_braces(p)]
+        try:  # pathspec >= 1.0 names git's own semantics "gitignore" and deprecates the old name
+            spec = pathspec.PathSpec.from_lines("gitignore", lines)
+        except (KeyError, LookupError):
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
         active = [p for p in spec.patterns if p.include is not None and p.regex is not None]
         self._decisions = [p.include for p in reversed(active)]
         alternatives = [f"(?P<kiln_g{i}>{p.regex.pattern})" for i, p in enumerate(reversed(active))]

@@ -17,8 +17,8 @@ _BRACKET_KEYS_ORDER = ("extras", "flags", "md5", "sha256", "build_number", "fn",
 def normalize_version_spec(text: str) -> str:
     """The canonical spelling rattler prints for a version spec.
 
-    ``1.2`` -> ``==1.2``, ``=1.2`` -> ``1.2.*``, spaces removed; anything else is
-    kept. Applied to each ``,``/``|`` separated part.
+    ``1.2`` -> ``==1.2``, ``=1.2`` and ``==1.2.*`` -> ``1.2.*``, spaces removed;
+    anything else is kept. Applied to each ``,``/``|`` separated part.
     """
     compact = re.sub(r"\s+", "", text)
     if not compact:
@@ -30,6 +30,8 @@ def normalize_version_spec(text: str) -> str:
         if p.startswith("=") and not p.startswith("=="):
             body = p[1:]
             return body if body.endswith("*") else f"{body}.*"
+        if p.startswith("==") and p.endswith(".*"):
+            return p[2:]
         if any(p.startswith(op) for op in _OPERATORS):
             return p
         if "*" in p:

@@ -10,13 +10,18 @@ from kiln.backend.api import BackendDescriptor
 from kiln.cli.backend_cli import run
 
 RATTLER_BUILD = BackendDescriptor("pixi-build-rattler-build", "kiln.backends.rattler_build.backend:create")
+PYTHON = BackendDescriptor("pixi-build-python", "kiln.backends.python.backend:create")
 
 #: Every backend kiln ships, by executable name.
-DESCRIPTORS: dict[str, BackendDescriptor] = {d.name: d for d in (RATTLER_BUILD,)}
+DESCRIPTORS: dict[str, BackendDescriptor] = {d.name: d for d in (RATTLER_BUILD, PYTHON)}
 
 
 def rattler_build() -> None:
     run(RATTLER_BUILD)
+
+
+def python() -> None:
+    run(PYTHON)
 
 
 def run_named(name: str) -> None:

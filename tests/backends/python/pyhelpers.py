@@ -1,0 +1,85 @@
+"""Helpers for pixi-build-python tests: a backend in-process, generated recipes as data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from kiln.protocol import types as t
+
+#: Used where a test needs a project model but the case gives none.
+DEFAULT_MODEL = {"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {}}}
+
+
+def offline_fetch(channel: str, name: str) -> dict[str, Any]:
+    """Stand-in for the mapping service: a test that reaches it has a bug."""
+    raise AssertionError(f"the PyPI mapping service was queried for {channel}/{name}")
+
+
+def make_backend(
+    root: Path,
+    *,
+    model: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    target_config: dict[str, Any] | None = None,
+    pyproject: str | None = None,
+    cache_dir: Path | None = None,
+    build_platform: str = "linux-64",
+    fetch=offline_fetch,
+    files: dict[str, str] | None = None,
+):
+    """A PythonBackend on ``root`` (written with ``pyproject``/``files`` first)."""
+    from kiln.backends.python.backend import PythonBackend
+
+    root.mkdir(parents=True, exist_ok=True)
+    if pyproject is not None:
+        (root / "pyproject.toml").write_text(pyproject)
+    for rel, text in (files or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    params = t.InitializeParams(
+        manifest_path=str(root / "pixi.toml"),
+        source_directory=str(root),
+        project_model=msgspec.convert(DEFAULT_MODEL if model is None else model, t.ProjectModel),
+        configuration=config or {},
+        target_configuration=target_config,
+        cache_directory=str(cache_dir) if cache_dir else None,
+    )
+    return PythonBackend(params, build_platform=build_platform, fetch=fetch)
+
+
+def generate(backend, *, host_platform: str = "linux-64", editable: bool = False, variant_keys=(), channels=()):
+    """The GeneratedRecipe for ``host_platform`` (target config applied)."""
+    return backend.generate_recipe(
+        backend.config_for(host_platform),
+        host_platform=host_platform,
+        variant_keys=frozenset(variant_keys),
+        editable=editable,
+        channels=list(channels),
+    )
+
+
+def recipe_data(backend, **kwargs) -> dict[str, Any]:
+    return generate(backend, **kwargs).recipe.to_data()
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+@pytest.fixture
+def backend_factory(tmp_path: Path):
+    """``backend_factory(**make_backend kwargs)`` on a fresh project directory.
+
+    Test modules import it by name (a conftest.py here would shadow the top-level one).
+    """
+    counter = iter(range(1000))
+
+    def factory(**kwargs):
+        return make_backend(tmp_path / f"project{next(counter)}", **kwargs)
+
+    return factory

@@ -1,0 +1,5 @@
+"""Sums integers in C."""
+
+from fastsum._fastsum import total
+
+__all__ = ["total"]

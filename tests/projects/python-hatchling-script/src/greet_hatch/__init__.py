@@ -1,0 +1,3 @@
+"""Greets from an installed conda package."""
+
+__version__ = "0.3.1"

@@ -1,0 +1,1 @@
+"""A package whose pyproject.toml is missing."""

@@ -1,0 +1,1 @@
+"""Its build backend does not exist."""
