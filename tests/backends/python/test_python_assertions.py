@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml as pyyaml
-from pyhelpers import generate, make_backend, recipe_data
+from tests.backends.python.pyhelpers import generate, make_backend, recipe_data
 
 from kiln.backends.python.backend import abi3_python_version
 from kiln.backends.python.pypi_mapping import (

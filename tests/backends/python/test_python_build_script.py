@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pyhelpers import backend_factory, recipe_data  # noqa: F401 (fixture)
+from tests.backends.python.pyhelpers import backend_factory, recipe_data  # noqa: F401 (fixture)
 
 from kiln.backends.python.build_script import BuildScript
 

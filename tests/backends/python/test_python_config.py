@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pyhelpers import backend_factory  # noqa: F401 (fixture)
+from tests.backends.python.pyhelpers import backend_factory  # noqa: F401 (fixture)
 
 from kiln.backend.config import parse_config
 from kiln.backends.python.config import PythonConfig

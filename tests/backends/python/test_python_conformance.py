@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml as pyyaml
-from pyhelpers import generate, load_json, make_backend
+from tests.backends.python.pyhelpers import generate, load_json, make_backend
 
 from kiln.backend import yaml
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import msgspec
 import pytest
-from conftest import PROJECTS, backend_exe
-from helpers import kiln_install, read_index, run_kiln
+from tests.conftest import PROJECTS, backend_exe
+from tests.helpers import kiln_install, read_index, run_kiln
 
 from kiln.errors import BackendError
 from kiln.protocol import types as t

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyhelpers import generate, make_backend
+from tests.backends.python.pyhelpers import generate, make_backend
 
 from kiln.backend.globs import expand_braces, walk
 from kiln.backends.python.globs import BASE_GLOBS, build_globs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pyhelpers import backend_factory, generate, recipe_data  # noqa: F401 (fixture)
+from tests.backends.python.pyhelpers import backend_factory, generate, recipe_data  # noqa: F401 (fixture)
 
 from kiln.backends.python.metadata import entry_points, load_pyproject, normalize_specifiers, parse_entry_point
 from kiln.errors import KilnError, ManifestError

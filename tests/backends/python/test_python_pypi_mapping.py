@@ -14,7 +14,7 @@ import urllib.error
 from pathlib import Path
 
 import pytest
-from pyhelpers import backend_factory, recipe_data  # noqa: F401 (fixture)
+from tests.backends.python.pyhelpers import backend_factory, recipe_data  # noqa: F401 (fixture)
 
 from kiln.backends.python import pypi_mapping as pm
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyhelpers import generate, make_backend
+from tests.backends.python.pyhelpers import generate, make_backend
 
 EXPECTED = Path(__file__).parent / "expected"
 UPDATE = os.environ.get("KILN_UPDATE_EXPECTED") == "1"
