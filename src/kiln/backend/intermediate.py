@@ -14,6 +14,7 @@ building the requested output for ``conda/build_v1``.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +26,7 @@ from kiln.backend.config import effective_config, parse_config, validate_target_
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.platforms import current_platform
 from kiln.backend.recipe import item_names
+from kiln.backend.specs import solvable_requirements
 from kiln.errors import KilnError
 from kiln.protocol import types as t
 
@@ -156,6 +158,9 @@ class GeneratingBackend(Backend):
             channels=list(params.channels),
         )
         work_dir = Path(params.work_directory)
+        # rattler-build solves the build/host environments itself: source dependencies
+        # are found by name in the channels (the front end's workspace channel)
+        gen.recipe = dataclasses.replace(gen.recipe, requirements=solvable_requirements(gen.recipe.requirements))
         outputs = self._render(work_dir, gen, variant_config, host, build_platform)
         output = find_output(outputs, params.output)
         if params.output.build is not None and params.output.build != output.build_string:

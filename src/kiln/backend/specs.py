@@ -231,3 +231,43 @@ def _extras(target: Target) -> dict[str, dict[str, PackageSpec]]:
     if extras is UNSET or not extras:
         return {}
     return extras  # type: ignore[return-value]
+
+
+def without_source_url(item: Item) -> Item:
+    """A source dependency as a plain spec, other items unchanged.
+
+    pixi installs source dependencies into the prefixes itself; when rattler-build
+    solves the environments (kiln), it must find them in a channel by name -- kiln's
+    front end puts every built source package in its workspace channel.
+    """
+    if isinstance(item, Conditional):
+        return Conditional(
+            item.condition,
+            [without_source_url(i) for i in item.then],
+            [without_source_url(i) for i in item.otherwise],
+        )
+    if item.startswith("${{") or "source://" not in item:
+        return item
+    from kiln.backend.matchspec import parse_spec
+
+    parsed = parse_spec(item)
+    brackets = {k: v for k, v in parsed.brackets.items() if k != "url"}
+    return format_spec(parsed.name, parsed.version, parsed.build, brackets)
+
+
+def solvable_requirements(req: Requirements) -> Requirements:
+    """``req`` with every source dependency turned into a plain spec (see above)."""
+    import dataclasses
+
+    def convert(items: list[Item]) -> list[Item]:
+        return [without_source_url(i) for i in items]
+
+    return dataclasses.replace(
+        req,
+        build=convert(req.build),
+        host=convert(req.host),
+        run=convert(req.run),
+        run_constraints=convert(req.run_constraints),
+        extras={g: convert(items) for g, items in req.extras.items()},
+        run_exports={b: convert(items) for b, items in req.run_exports.items()},
+    )

@@ -24,7 +24,7 @@ import shutil
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
 from kiln.errors import DependencyCycleError, KilnError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
-from kiln.frontend.channel import WorkspaceChannel
+from kiln.frontend.channel import LocalChannel
 from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend
 from kiln.frontend.lock import WorkspaceLock
 from kiln.frontend.sources import Checkout, locate
@@ -252,9 +252,7 @@ class BuildSession:
         for f in self.variant_files:
             if not f.is_file():
                 raise KilnError(f"variant file {f} does not exist")
-        self.channel = WorkspaceChannel(
-            self.pixi_dir / "channel-v0", [options.target_platform, options.build_platform]
-        )
+        self.channel = LocalChannel(self.pixi_dir / "channel-v0", [options.target_platform, options.build_platform])
         self.channels = [self.channel.url, *(_channel_arg(c) for c in options.channels), *self.workspace_channels]
         meta_root = options.build_dir.absolute() if options.build_dir else self.pixi_dir / "meta-v0"
         ignore = ["**/__pycache__/**", "**/*.pyc", str(meta_root)]
@@ -567,7 +565,7 @@ class BuildSession:
             self.reporter.state(pkg.label, "planned")
         if self.options.render_only:
             return self._render_summary(ordered)
-        self.channel.ensure()
+        self.channel.index()
         results = self._execute(ordered)
         delivered = self._deliver(root)
         return BuildSummary(self.workspace_root, results, delivered, self.backends.started)
@@ -626,10 +624,11 @@ class BuildSession:
 
         for name in root.needed:
             visit(root, name)
-        delivered = []
-        for cached in wanted:
-            dest = _install(cached.path, self.options.output_dir / cached.result["subdir"])
-            delivered.append(Artifact(**{**_artifact(cached).__dict__, "path": dest}))
+        out = LocalChannel(self.options.output_dir, sorted({c.result["subdir"] for c in wanted}))
+        delivered = [
+            replace(_artifact(c), path=out.add(c.path, c.result["subdir"], c.sha256)) for c in wanted
+        ]
+        out.index()  # the output directory is a channel: `kiln install -c <output-dir>` works
         return delivered
 
     def _render_summary(self, ordered: list[Package]) -> BuildSummary:
@@ -694,19 +693,6 @@ def _channel_arg(channel: str) -> str:
     if not path.exists():
         raise KilnError(f"channel directory {path} does not exist")
     return str(path.absolute())
-
-
-def _install(src: Path, dest_dir: Path) -> Path:
-    """Copy an archive into ``dest_dir`` via a temp file and a rename."""
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / src.name
-    tmp = dest_dir / f".{src.name}.{os.getpid()}.partial"
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
 
 
 def _check_result(meta: t.CondaOutputMetadata, built: t.CondaBuildV1Result) -> None:

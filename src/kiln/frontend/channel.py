@@ -2,70 +2,50 @@
 
 Later builds resolve source dependencies from it, which is all recursion needs:
 build the dependency, add its archive here, and the dependent's host environment
-finds it. Lives at ``<workspace>/.pixi/channel-v0``.
+finds it. Lives at ``<workspace>/.pixi/channel-v0``. The same class keeps
+``--output-dir`` and ``kiln publish --to`` directories indexed. Safety (the lock,
+atomic copies, a correct index after a replaced file) comes from
+:mod:`kiln.channels.index`.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from pathlib import Path
 
-from kiln.errors import ChannelError
+from kiln.channels.index import copy_atomically, locked, prepare_channel_dir, write_index
+from kiln.frontend.fingerprint import hash_file
 
-_lock = threading.Lock()
 
+class LocalChannel:
+    """A channel directory that archives are added to, re-indexed only when needed."""
 
-class WorkspaceChannel:
-    def __init__(self, root: Path, platforms: list[str]) -> None:
-        self.root = root
+    def __init__(self, root: Path, platforms: list[str] = ()) -> None:  # type: ignore[assignment]
+        self.root = prepare_channel_dir(root)
         self.platforms = sorted({*platforms, "noarch"})
-        self._dirty = False
-
-    def ensure(self) -> None:
-        for subdir in self.platforms:
-            (self.root / subdir).mkdir(parents=True, exist_ok=True)
-        if not all((self.root / s / "repodata.json").exists() for s in self.platforms):
-            self._dirty = True
-            self.index()
+        self._dirty = not all((self.root / s / "repodata.json").exists() for s in self.platforms if s)
+        self._mutex = threading.Lock()
 
     def add(self, archive: Path, subdir: str, sha256: str | None = None) -> Path:
-        """Place ``archive`` in the channel (atomically); re-index lazily."""
-        target_dir = self.root / subdir
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / archive.name
-        if target.exists() and sha256 is not None:
-            from kiln.frontend.fingerprint import hash_file
-
-            if hash_file(target) == sha256:
-                return target
-        tmp = target_dir / f".{archive.name}.{os.getpid()}.{threading.get_ident()}.partial"
-        try:
-            try:
-                os.link(archive, tmp)
-            except OSError:
-                shutil.copyfile(archive, tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        with _lock:
+        """Place ``archive`` in ``<root>/<subdir>/`` unless an identical file is there."""
+        target = self.root / subdir / archive.name
+        if target.exists() and sha256 is not None and hash_file(target) == sha256:
+            return target
+        with self._mutex, locked(self.root) as scratch:
+            target.parent.mkdir(exist_ok=True)
+            copy_atomically(archive, target, scratch)
             self._dirty = True
         return target
 
     def index(self) -> None:
-        """Write repodata for every subdir; replaced files get their new hashes."""
-        with _lock:
+        """Write repodata for every subdir if anything changed since the last index."""
+        with self._mutex:
             if not self._dirty:
                 return
-            import asyncio
-
-            from rattler.index import index_fs
-
-            try:
-                asyncio.run(index_fs(self.root, write_zst=False, write_shards=False, force=True))
-            except Exception as exc:  # rattler's own error types
-                raise ChannelError(f"failed to index the workspace channel {self.root}: {exc}") from None
+            for subdir in self.platforms:
+                (self.root / subdir).mkdir(exist_ok=True)
+            with locked(self.root):
+                write_index(self.root)
             self._dirty = False
 
     @property
