@@ -177,3 +177,14 @@ def test_two_builds_of_one_workspace_at_once(tmp_path):
     s1, s2 = json.loads(out1), json.loads(out2)
     assert s1["packages"][0]["status"] == "built" and s2["packages"][0]["status"] == "cached"
     assert s1["delivered"][0]["sha256"] == s2["delivered"][0]["sha256"]
+
+
+def test_live_display_and_final_table_with_forced_color(tmp_path):
+    project = copy_project("recipe-hello", tmp_path)
+    proc = kiln("build", "--path", project, "-o", tmp_path / "out", "--color", "always")
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b[" in proc.stderr  # rich's live display and table
+    assert "archives written" in proc.stderr and "recipe-hello" in proc.stderr
+    assert proc.stdout.strip().endswith(".conda")  # stdout: just the paths
+    plain = kiln("build", "--path", project, "-o", tmp_path / "out", "--color", "never")
+    assert "\x1b[" not in plain.stderr and "recipe-hello: cached" in plain.stderr

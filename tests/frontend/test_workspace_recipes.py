@@ -108,3 +108,63 @@ def test_publish_adds_an_installable_channel(tmp_path):
     assert sorted(p["name"] for p in repodata["packages.conda"].values()) == ["app", "lib"]
     assert all(Path(line).parent.parent == channel for line in proc.stdout.split())
     assert not os.path.exists(channel / "noarch" / "greeting-1.0.0-h4616a5c_0.conda")
+
+
+def _git(*args, cwd):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e"}  # fmt: skip
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def test_git_and_url_source_dependencies(tmp_path):
+    import hashlib
+    import tarfile
+
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    # greeting moves into a git repository (a subdirectory of it) ...
+    repo = tmp_path / "repo"
+    shutil.copytree(ws / "greeting", repo / "packages" / "greeting")
+    _git("init", "-q", "-b", "main", cwd=repo)
+    _git("add", ".", cwd=repo)
+    _git("commit", "-q", "-m", "greeting", cwd=repo)
+    shutil.rmtree(ws / "greeting")
+    lib_manifest = ws / "lib" / "pixi.toml"
+    lib_manifest.write_text(lib_manifest.read_text().replace(
+        'greeting = { path = "../greeting" }',
+        f'greeting = {{ git = "{repo.as_uri()}", branch = "main", subdirectory = "packages/greeting" }}',
+    ))  # fmt: skip
+    # ... and lib is published as an archive that app takes by URL
+    archive = tmp_path / "lib-src.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        tf.add(ws / "lib", arcname="lib-2.0.0")
+    sha = hashlib.sha256(archive.read_bytes()).hexdigest()
+    app_manifest = ws / "app" / "pixi.toml"
+    app_manifest.write_text(app_manifest.read_text().replace(
+        'lib = { path = "../lib" }', f'lib = {{ url = "{archive.as_uri()}", sha256 = "{sha}" }}'
+    ))  # fmt: skip
+    summary = build_json("--path", ws / "app", "-o", tmp_path / "out")
+    assert statuses(summary) == {"greeting": "built", "lib": "built", "app": "built"}
+    sources = {p["label"]: p["source"] for p in summary["packages"]}
+    assert sources["greeting"].startswith(f"git:{repo.as_uri()}@") and sources["greeting"].endswith("#packages/greeting")
+    assert sources["lib"] == f"url:{archive.as_uri()}#sha256={sha}"
+    lib = next(Path(a["path"]) for a in summary["delivered"] if a["name"] == "lib")
+    files = extract(lib, tmp_path / "lib-files")
+    assert (files / "share/lib/from-greeting.txt").read_text() == "hello from the innermost package\n"
+    # pinned sources: the second run reuses everything without looking at files
+    again = build_json("--path", ws / "app", "-o", tmp_path / "out")
+    assert set(statuses(again).values()) == {"cached"} and again["backends_started"] == 0
+
+
+def test_a_failed_build_caches_nothing_and_the_fix_builds(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    recipe = ws / "lib" / "recipe.yaml"
+    good = recipe.read_text()
+    recipe.write_text(good.replace("    - mkdir -p $PREFIX/share/lib\n", "    - exit 7\n"))
+    proc = kiln("build", "--path", ws / "app", "-o", tmp_path / "out", "--no-progress")
+    assert proc.returncode == 1 and "Script failed with status 7" in proc.stderr
+    assert not list((ws / ".pixi" / "artifacts-v0").glob("lib/*/*.conda"))
+    recipe.write_text(good)
+    summary = build_json("--path", ws / "app", "-o", tmp_path / "out")
+    assert statuses(summary) == {"greeting": "cached", "lib": "built", "app": "built"}
