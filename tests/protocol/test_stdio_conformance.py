@@ -163,3 +163,42 @@ def test_quiet_and_verbose_flags_are_accepted():
     for flag in ("-v", "-vv", "-q"):
         proc = subprocess.run([backend_exe(EXE), flag], input=b"", capture_output=True, timeout=30)
         assert proc.returncode == 0 and proc.stdout == b""
+
+
+def test_source_dependency_arrives_as_a_prefix_record_like_pixi_sends_it(tmp_path):
+    """pixi builds source dependencies itself and names them only in the host prefix's
+    records; kiln's backend must find them there, as no channel has them."""
+    from kiln.protocol.client import BackendProcess
+
+    ws = tmp_path / "ws"
+    import shutil
+
+    shutil.copytree(PROJECTS / "workspace-recipes", ws)
+    greeting_dir = tmp_path / "greeting-build"
+    with BackendProcess([backend_exe(EXE)]) as b:  # what pixi did first: build the dependency
+        b.negotiate_capabilities()
+        b.initialize(t.InitializeParams(manifest_path=str(ws / "greeting" / "recipe.yaml")))
+        meta = b.conda_outputs(t.CondaOutputsParams(host_platform="linux-64", build_platform="linux-64",
+                                                    work_directory=str(greeting_dir))).outputs[0].metadata  # fmt: skip
+        greeting = b.conda_build_v1(t.CondaBuildV1Params(
+            output=t.CondaBuildV1Output(name=meta.name, version=meta.version, build=meta.build, subdir=meta.subdir, variant=meta.variant),
+            work_directory=str(greeting_dir), channels=[str(tmp_path)]))  # fmt: skip
+    record = {"name": "greeting", "version": "1.0.0", "build": meta.build, "build_number": 0, "subdir": "noarch",
+              "depends": [], "fn": Path(greeting.output_file).name, "url": Path(greeting.output_file).as_uri(),
+              "channel": None}  # fmt: skip
+    empty = tmp_path / "empty-channel"
+    (empty / "noarch").mkdir(parents=True)
+    (empty / "noarch" / "repodata.json").write_text('{"info": {"subdir": "noarch"}, "packages": {}, "packages.conda": {}}')
+    lib_work = tmp_path / "lib-build"
+    with BackendProcess([backend_exe(EXE)]) as b:
+        b.negotiate_capabilities()
+        b.initialize(t.InitializeParams(manifest_path=str(ws / "lib" / "recipe.yaml")))
+        lib = b.conda_outputs(t.CondaOutputsParams(host_platform="linux-64", build_platform="linux-64",
+                                                   work_directory=str(lib_work))).outputs[0].metadata  # fmt: skip
+        built = b.conda_build_v1(t.CondaBuildV1Params(
+            output=t.CondaBuildV1Output(name=lib.name, version=lib.version, build=lib.build, subdir=lib.subdir, variant=lib.variant),
+            work_directory=str(lib_work), channels=[str(empty)],
+            build_prefix=t.CondaBuildV1Prefix(prefix=str(lib_work / "bld"), platform="linux-64"),
+            host_prefix=t.CondaBuildV1Prefix(prefix=str(lib_work / "host"), platform="linux-64", packages=[record])))  # fmt: skip
+    files = extract(Path(built.output_file), tmp_path / "lib-files")
+    assert (files / "share/lib/from-greeting.txt").read_text() == "hello from the innermost package\n"

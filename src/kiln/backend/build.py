@@ -25,7 +25,7 @@ from kiln.protocol import log
 
 if TYPE_CHECKING:
     from kiln.backend.outputs import RenderedOutput
-    from kiln.protocol.types import PackageFormat
+    from kiln.protocol.types import CondaBuildV1Params, PackageFormat
 
 LOG_TAIL_LINES = 25
 
@@ -65,6 +65,47 @@ class _LogSink:
 
     def on_download_complete(self, event) -> None:
         pass
+
+
+def channels_for_build(params: CondaBuildV1Params, work_dir: Path) -> list[str]:
+    """The request's channels, preceded by a channel of the local archives its prefixes name.
+
+    pixi builds source dependencies itself and describes them only as records of the
+    build/host prefixes it prepared (``url`` pointing at its artifact cache). Since
+    rattler-build solves the environments here, those archives must be findable: they
+    are linked into ``<work>/prefix-channel`` and indexed, and that channel goes first.
+    """
+    from urllib.parse import unquote, urlparse
+
+    archives: list[tuple[str, Path]] = []
+    for prefix in (params.build_prefix, params.host_prefix):
+        for record in prefix.packages if prefix is not None else []:
+            url = str(record.get("url") or "")
+            if not url.startswith("file://"):
+                continue
+            path = Path(unquote(urlparse(url).path))
+            subdir = str(record.get("subdir") or "noarch")
+            if path.is_file():
+                archives.append((subdir, path))
+    if not archives:
+        return list(params.channels)
+    channel = work_dir / "prefix-channel"
+    shutil.rmtree(channel, ignore_errors=True)
+    for subdir in {"noarch", *(s for s, _ in archives)}:
+        (channel / subdir).mkdir(parents=True, exist_ok=True)
+    for subdir, path in archives:
+        target = channel / subdir / path.name
+        if not target.exists():
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+    import asyncio
+
+    from rattler.index import index_fs
+
+    asyncio.run(index_fs(channel, write_zst=False, write_shards=False, force=True))
+    return [str(channel), *params.channels]
 
 
 def package_format_arg(fmt: PackageFormat | None) -> str | None:

@@ -139,7 +139,7 @@ class GeneratingBackend(Backend):
         )
 
     def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        from kiln.backend.build import build_rendered
+        from kiln.backend.build import build_rendered, channels_for_build
         from kiln.backend.outputs import find_output
         from kiln.backend.variants import build_variant_config, single_values
 
@@ -173,7 +173,7 @@ class GeneratingBackend(Backend):
             output,
             work_dir=work_dir,
             output_dir=out_dir,
-            channels=list(params.channels),
+            channels=channels_for_build(params, work_dir),
             package_format=params.package_format,
         )
         globs = self.build_input_globs(config, work_dir, editable)

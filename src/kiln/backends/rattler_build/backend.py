@@ -190,7 +190,7 @@ class RattlerBuildBackend(Backend):
         return globs
 
     def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        from kiln.backend.build import build_rendered
+        from kiln.backend.build import build_rendered, channels_for_build
         from kiln.backend.outputs import find_output
 
         host_platform = params.host_prefix.platform if params.host_prefix else current_platform()
@@ -203,7 +203,11 @@ class RattlerBuildBackend(Backend):
         _check_identity(output, wanted)
         out_dir = Path(params.output_directory) if params.output_directory else work_dir / "output"
         built = build_rendered(
-            output, work_dir=work_dir, output_dir=out_dir, channels=params.channels, package_format=params.package_format
+            output,
+            work_dir=work_dir,
+            output_dir=out_dir,
+            channels=channels_for_build(params, work_dir),
+            package_format=params.package_format,
         )
         return t.CondaBuildV1Result(
             output_file=str(built.path),

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# kiln in one command: set up .venv, make an offline conda channel from this
+# machine's own tools, build the example workspace, install the app and run it.
+# Needs only Python 3.11+ and pip. Re-running is fast: everything is cached.
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/setup.sh
+demo="$PWD/build/demo"
+export RATTLER_CACHE_DIR="${RATTLER_CACHE_DIR:-$demo/cache}"
+kiln=.venv/bin/kiln
+
+echo "==> kiln channel bootstrap: a local channel from the host (no conda channel needed)"
+"$kiln" channel bootstrap "$demo/channel" --quiet
+
+echo "==> kiln build: examples/hello-python and the recipe package it needs"
+"$kiln" build --path examples/hello-python --channel "$demo/channel" -o "$demo/out" --explain
+
+echo "==> kiln install: the built app into a fresh prefix"
+rm -rf "$demo/prefix"
+"$kiln" install --prefix "$demo/prefix" -c "$demo/out" -c "$demo/channel" kiln-hello-py >/dev/null
+
+echo "==> running it"
+"$demo/prefix/bin/kiln-hello-py"
+"$demo/prefix/bin/kiln-hello"
