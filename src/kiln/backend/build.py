@@ -227,3 +227,28 @@ def _solve_explanation(tail: list[str], channels: list[str]) -> str:
         return explain_unsolvable(specs, channels)
     except Exception:  # the explanation is a courtesy; the failure stands anyway
         return f"could not solve the environment for: {', '.join(specs)}"
+
+
+def build_for_request(output: RenderedOutput, params: CondaBuildV1Params, input_globs: list[str]):
+    """Build the output ``conda/build_v1`` asked for and answer with its result."""
+    from kiln.backend.outputs import check_identity
+    from kiln.protocol.types import CondaBuildV1Result
+
+    check_identity(output, params.output)
+    work_dir = Path(params.work_directory)
+    out_dir = Path(params.output_directory) if params.output_directory else work_dir / "output"
+    built = build_rendered(
+        output,
+        work_dir=work_dir,
+        output_dir=out_dir,
+        channels=channels_for_build(params, work_dir),
+        package_format=params.package_format,
+    )
+    return CondaBuildV1Result(
+        output_file=str(built.path),
+        input_globs=input_globs,
+        name=built.name.lower(),
+        version=built.version,
+        build=built.build,
+        subdir=built.subdir,
+    )

@@ -139,7 +139,7 @@ class GeneratingBackend(Backend):
         )
 
     def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        from kiln.backend.build import build_rendered, channels_for_build
+        from kiln.backend.build import build_for_request
         from kiln.backend.outputs import find_output
         from kiln.backend.variants import build_variant_config, single_values
 
@@ -163,30 +163,10 @@ class GeneratingBackend(Backend):
         gen.recipe = dataclasses.replace(gen.recipe, requirements=solvable_requirements(gen.recipe.requirements))
         outputs = self._render(work_dir, gen, variant_config, host, build_platform)
         output = find_output(outputs, params.output)
-        if params.output.build is not None and params.output.build != output.build_string:
-            raise KilnError(
-                f"requested {params.output.name} build {params.output.build}, "
-                f"but the generated recipe renders build {output.build_string}"
-            )
-        out_dir = Path(params.output_directory) if params.output_directory else work_dir / "output"
-        built = build_rendered(
-            output,
-            work_dir=work_dir,
-            output_dir=out_dir,
-            channels=channels_for_build(params, work_dir),
-            package_format=params.package_format,
-        )
         globs = self.build_input_globs(config, work_dir, editable)
         globs += self.input_globs_from_packages(config, _environment_names(params, output))
         globs += [g for g in gen.build_input_globs if g not in globs]
-        return t.CondaBuildV1Result(
-            output_file=str(built.path),
-            input_globs=globs,
-            name=built.name.lower(),
-            version=built.version,
-            build=built.build,
-            subdir=built.subdir,
-        )
+        return build_for_request(output, params, globs)
 
     def render_recipe(self, host_platform: str, build_platform: str) -> str:
         config = self.config_for(host_platform)

@@ -394,6 +394,17 @@ def find_output(outputs: list[RenderedOutput], wanted: t.CondaBuildV1Output) -> 
     )
 
 
+def check_identity(output: RenderedOutput, wanted: t.CondaBuildV1Output) -> None:
+    """The rendered output is the one asked for: same version, build string and subdir."""
+    for what, asked, rendered in (
+        ("version", wanted.version, output.version),
+        ("build", wanted.build, output.build_string),
+        ("subdir", wanted.subdir, output.subdir),
+    ):
+        if asked is not None and asked != rendered:
+            raise KilnError(f"requested {wanted.name} {what} {asked}, but the recipe renders {what} {rendered}")
+
+
 __all__ = [
     "RenderError",
     "RenderedOutput",
@@ -401,6 +412,7 @@ __all__ = [
     "to_conda_output",
     "check_unique_variants",
     "find_output",
+    "check_identity",
     "decode_source_url",
     "normalize_version_spec",
 ]

@@ -8,9 +8,10 @@ recipe the backend would generate for a manifest.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
+
+from kiln.cli.process import exit_process
 
 if TYPE_CHECKING:
     import argparse
@@ -18,23 +19,13 @@ if TYPE_CHECKING:
     from kiln.backend.api import BackendDescriptor
 
 
-def _exit(code: int) -> NoReturn:
-    """Flush and leave without interpreter teardown (py-rattler can crash there)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
 def run(descriptor: BackendDescriptor, argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     if not args:
         from kiln.protocol.server import serve_stdio
 
-        _exit(serve_stdio(descriptor))
-    _exit(_run_with_args(descriptor, args))
+        exit_process(serve_stdio(descriptor))
+    exit_process(_run_with_args(descriptor, args))
 
 
 def _parser(descriptor: BackendDescriptor) -> argparse.ArgumentParser:

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import click
 
 from kiln import __version__
+from kiln.cli.process import exit_process
 from kiln.errors import KilnError
-
-
-def _exit(code: int) -> None:
-    """Flush and leave without interpreter teardown (py-rattler can crash there)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
 
 
 class KilnGroup(click.Group):
@@ -29,10 +17,10 @@ class KilnGroup(click.Group):
             return super().invoke(ctx)
         except KilnError as exc:
             click.echo(f"error: {exc}", err=True)
-            _exit(1)
+            exit_process(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            _exit(130)
+            exit_process(130)
 
 
 @click.group(cls=KilnGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,13 +45,13 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        _exit(130)
+        exit_process(130)
     except click.exceptions.ClickException as exc:
         exc.show()
-        _exit(exc.exit_code)
+        exit_process(exc.exit_code)
     except click.exceptions.Exit as exc:
-        _exit(exc.exit_code)
+        exit_process(exc.exit_code)
     except KilnError as exc:
         click.echo(f"error: {exc}", err=True)
-        _exit(1)
-    _exit(0)
+        exit_process(1)
+    exit_process(0)

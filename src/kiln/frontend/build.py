@@ -335,16 +335,7 @@ class BuildSession:
         else:
             self.reporter.state(pkg.label, "resolving", lookup.reason)
             backend = self.backends.get(pkg, model)
-            result = backend.conda_outputs(
-                t.CondaOutputsParams(
-                    host_platform=pkg.host_platform,
-                    build_platform=pkg.build_platform,
-                    work_directory=str(pkg.meta_dir / "work"),
-                    channels=self.channels,
-                    variant_configuration=self.variants or None,
-                    variant_files=[str(f) for f in self.variant_files] or None,
-                )
-            )
+            result = backend.conda_outputs(self._outputs_params(pkg))
             globs = list(result.input_globs)
             for output in result.outputs:
                 globs.extend(g for g in output.input_globs or [] if g not in globs)
@@ -352,6 +343,16 @@ class BuildSession:
         pkg.outputs = list(result.outputs)
         if not pkg.outputs:
             raise KilnError(f"{pkg.label} produces no package for {pkg.host_platform}")
+
+    def _outputs_params(self, pkg: Package) -> t.CondaOutputsParams:
+        return t.CondaOutputsParams(
+            host_platform=pkg.host_platform,
+            build_platform=pkg.build_platform,
+            work_directory=str(pkg.meta_dir / "work"),
+            channels=self.channels,
+            variant_configuration=self.variants or None,
+            variant_files=[str(f) for f in self.variant_files] or None,
+        )
 
     def _edges(self, pkg: Package) -> None:
         sources = self.pixi_dir / "sources-v0"
@@ -639,16 +640,7 @@ class BuildSession:
             text = recipe.read_text() if recipe is not None and recipe.is_file() else ""
             if not text:
                 backend = self.backends.get(pkg, self._model(pkg))
-                backend.conda_outputs(
-                    t.CondaOutputsParams(
-                        host_platform=pkg.host_platform,
-                        build_platform=pkg.build_platform,
-                        work_directory=str(pkg.meta_dir / "work"),
-                        channels=self.channels,
-                        variant_configuration=self.variants or None,
-                        variant_files=[str(f) for f in self.variant_files] or None,
-                    )
-                )
+                backend.conda_outputs(self._outputs_params(pkg))
                 text = recipe.read_text() if recipe is not None and recipe.is_file() else ""
             rendered[pkg.label] = text
             reasons = [

@@ -209,17 +209,10 @@ class Server:
         from kiln.protocol import types
 
         debug_dir = os.path.join(work_dir, "debug")
-        try:
-            if not self._project_model_written and self._project_model_raw is not None:
-                _write_debug_file(debug_dir, "project_model.json", self._project_model_raw)
-                self._project_model_written = True
-            _write_debug_file(debug_dir, f"{stem}_params.json", params)
-        except OSError as exc:
-            raise Rejected(
-                jsonrpc.BACKEND_ERROR,
-                "failed to write debug files",
-                jsonrpc.diagnostic(f"failed to write debug files to {debug_dir}: {exc}"),
-            ) from None
+        if not self._project_model_written and self._project_model_raw is not None:
+            _write_debug_or_reject(debug_dir, "project_model.json", self._project_model_raw)
+            self._project_model_written = True
+        _write_debug_or_reject(debug_dir, f"{stem}_params.json", params)
         try:
             result = types.to_builtins(_run_handler(call))
         except Rejected as rej:
@@ -228,15 +221,20 @@ class Server:
             except OSError:
                 pass
             raise
-        try:
-            _write_debug_file(debug_dir, f"{stem}_response.json", result)
-        except OSError as exc:
-            raise Rejected(
-                jsonrpc.BACKEND_ERROR,
-                "failed to write debug files",
-                jsonrpc.diagnostic(f"failed to write debug files to {debug_dir}: {exc}"),
-            ) from None
+        _write_debug_or_reject(debug_dir, f"{stem}_response.json", result)
         return result
+
+
+def _write_debug_or_reject(directory: str, name: str, payload: Any) -> None:
+    """As upstream: a debug file that cannot be written fails the request."""
+    try:
+        _write_debug_file(directory, name, payload)
+    except OSError as exc:
+        raise Rejected(
+            jsonrpc.BACKEND_ERROR,
+            "failed to write debug files",
+            jsonrpc.diagnostic(f"failed to write debug files to {directory}: {exc}"),
+        ) from None
 
 
 def _convert(params: dict[str, Any], type_: type) -> Any:

@@ -190,7 +190,7 @@ class RattlerBuildBackend(Backend):
         return globs
 
     def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        from kiln.backend.build import build_rendered, channels_for_build
+        from kiln.backend.build import build_for_request
         from kiln.backend.outputs import find_output
 
         host_platform = params.host_prefix.platform if params.host_prefix else current_platform()
@@ -200,39 +200,10 @@ class RattlerBuildBackend(Backend):
         work_dir = Path(params.work_directory)
         outputs = self._render(work_dir, host_platform, build_platform, [], overrides)
         output = find_output(outputs, wanted)
-        _check_identity(output, wanted)
-        out_dir = Path(params.output_directory) if params.output_directory else work_dir / "output"
-        built = build_rendered(
-            output,
-            work_dir=work_dir,
-            output_dir=out_dir,
-            channels=channels_for_build(params, work_dir),
-            package_format=params.package_format,
-        )
-        return t.CondaBuildV1Result(
-            output_file=str(built.path),
-            input_globs=self.build_input_globs(output.data, self._config(host_platform)),
-            name=built.name.lower(),
-            version=built.version,
-            build=built.build,
-            subdir=built.subdir,
-        )
+        return build_for_request(output, params, self.build_input_globs(output.data, self._config(host_platform)))
 
     def render_recipe(self, host_platform: str, build_platform: str) -> str:
         return self.recipe_path.read_text(encoding="utf-8")
-
-
-def _check_identity(output, wanted: t.CondaBuildV1Output) -> None:
-    if wanted.version is not None and wanted.version != output.version:
-        raise KilnError(
-            f"requested {wanted.name} version {wanted.version}, but the recipe renders version {output.version}"
-        )
-    if wanted.build is not None and wanted.build != output.build_string:
-        raise KilnError(
-            f"requested {wanted.name} build {wanted.build}, but the recipe renders build {output.build_string}"
-        )
-    if wanted.subdir != output.subdir:
-        raise KilnError(f"requested {wanted.name} for {wanted.subdir}, but the recipe renders for {output.subdir}")
 
 
 def create(params: t.InitializeParams) -> RattlerBuildBackend:
