@@ -7,7 +7,10 @@ exception reaching them is a bug in kiln and is shown with its traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class KilnError(Exception):
@@ -40,6 +43,8 @@ class ManifestError(KilnError):
         help: str | None = None,
     ) -> None:
         super().__init__(message, help=help)
+        from pathlib import Path  # lazily: backends import this module while starting up
+
         self.path = Path(path) if path is not None else None
         self.line = line
         self.key = key

@@ -144,10 +144,10 @@ def test_recipe_discovery(tmp_path):
         target = d / candidate
         target.parent.mkdir(exist_ok=True)
         target.write_text(FOOBAR)
-        assert find_recipe(d / "pixi.toml", d, None) == target
-        assert find_recipe(target, d, None) == target  # the manifest is the recipe itself
+        assert find_recipe(d / "pixi.toml", d, None) == str(target)
+        assert find_recipe(target, d, None) == str(target)  # the manifest is the recipe itself
     (d / "custom.yaml").write_text(FOOBAR)
-    assert find_recipe(d / "pixi.toml", d, "custom.yaml") == (d / "custom.yaml").resolve()
+    assert find_recipe(d / "pixi.toml", d, "custom.yaml") == str((d / "custom.yaml").resolve())
     with pytest.raises(ConfigurationError, match="does not exist"):
         find_recipe(d / "pixi.toml", d, "nope.yaml")
 

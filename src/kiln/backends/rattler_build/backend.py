@@ -8,18 +8,23 @@ tell which recipe dependencies are built from workspace sources.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from kiln.backend.api import Backend
 from kiln.backend.config import effective_config, parse_config, replace_if_nonempty, validate_target_configs
-from kiln.backend.globs import relative_glob
 from kiln.backend.platforms import current_platform
 from kiln.errors import ConfigurationError, KilnError
 from kiln.protocol import types as t
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# What runs during `initialize` uses os.path only: pathlib costs a backend ~5 ms of
+# start-up, and the recipe lookup needs none of it.
 
 RECIPE_CANDIDATES = ("recipe.yaml", "recipe.yml", "recipe/recipe.yaml", "recipe/recipe.yml")
 
@@ -43,22 +48,23 @@ class RattlerBuildConfig(msgspec.Struct, rename="kebab", forbid_unknown_fields=T
             raise ConfigurationError(f"`recipe` cannot have a target specific value (target `{selector}`)")
 
 
-def find_recipe(manifest_path: Path, source_dir: Path, configured: str | None) -> Path:
+def find_recipe(manifest_path: str | os.PathLike, source_dir: str | os.PathLike, configured: str | None) -> str:
     """The recipe file: the manifest itself, the configured one, or the first candidate."""
-    if manifest_path.name in ("recipe.yaml", "recipe.yml") and manifest_path.is_file():
-        return manifest_path
+    manifest, source = os.fspath(manifest_path), os.fspath(source_dir)
+    if os.path.basename(manifest) in ("recipe.yaml", "recipe.yml") and os.path.isfile(manifest):
+        return manifest
     if configured:
-        path = (source_dir / configured).resolve()
-        if not path.is_file():
+        path = os.path.realpath(os.path.join(source, configured))
+        if not os.path.isfile(path):
             raise ConfigurationError(f"the configured recipe `{configured}` does not exist ({path})")
         return path
-    root = manifest_path if manifest_path.is_dir() else manifest_path.parent
+    root = manifest if os.path.isdir(manifest) else os.path.dirname(manifest)
     for candidate in RECIPE_CANDIDATES:
-        path = root / candidate
-        if path.is_file():
+        path = os.path.join(root, candidate)
+        if os.path.isfile(path):
             return path
     raise KilnError(
-        f"no recipe found for {manifest_path}: expected one of "
+        f"no recipe found for {manifest}: expected one of "
         + ", ".join(f"`{c}`" for c in RECIPE_CANDIDATES)
         + f" in {root}",
         help="add a recipe.yaml, or set `recipe` in [package.build.config]",
@@ -107,14 +113,32 @@ def recipe_uses_v3(text: str) -> bool:
 class RattlerBuildBackend(Backend):
     def __init__(self, params: t.InitializeParams) -> None:
         self.params = params
-        self.manifest_path = Path(params.manifest_path)
-        self.manifest_root = self.manifest_path if self.manifest_path.is_dir() else self.manifest_path.parent
-        self.source_dir = Path(params.source_directory) if params.source_directory else self.manifest_root
+        manifest = params.manifest_path
+        self._manifest_root = manifest if os.path.isdir(manifest) else os.path.dirname(manifest)
+        self._source_dir = params.source_directory or self._manifest_root
         self.model = params.project_model
         self.base_config = parse_config(RattlerBuildConfig, params.configuration)
         validate_target_configs(RattlerBuildConfig, params.target_configuration)
         self.source_specs = _check_model(self.model)
-        self.recipe_path = find_recipe(self.manifest_path, self.source_dir, self.base_config.recipe)
+        self._recipe = find_recipe(manifest, self._source_dir, self.base_config.recipe)
+
+    @property
+    def manifest_root(self) -> Path:
+        from pathlib import Path
+
+        return Path(self._manifest_root)
+
+    @property
+    def source_dir(self) -> Path:
+        from pathlib import Path
+
+        return Path(self._source_dir)
+
+    @property
+    def recipe_path(self) -> Path:
+        from pathlib import Path
+
+        return Path(self._recipe)
 
     # -- helpers ------------------------------------------------------------
 
@@ -128,6 +152,8 @@ class RattlerBuildBackend(Backend):
         return files
 
     def metadata_input_globs(self) -> list[str]:
+        from kiln.backend.globs import relative_glob
+
         globs = [relative_glob(self.source_dir, p) for p in self._variant_file_candidates()]
         globs.append(relative_glob(self.manifest_root, self.recipe_path))
         return globs
@@ -167,6 +193,8 @@ class RattlerBuildBackend(Backend):
     def conda_outputs(self, params: t.CondaOutputsParams) -> t.CondaOutputsResult:
         from kiln.backend.outputs import to_conda_output
 
+        from pathlib import Path
+
         outputs = self._render(
             Path(params.work_directory),
             params.host_platform,
@@ -180,6 +208,10 @@ class RattlerBuildBackend(Backend):
         )
 
     def build_input_globs(self, rendered_data: dict[str, Any], config: RattlerBuildConfig) -> list[str]:
+        from pathlib import Path
+
+        from kiln.backend.globs import relative_glob
+
         globs = [relative_glob(self.manifest_root, self.recipe_path.parent)]
         for source in rendered_data.get("source", []) or []:
             path = source.get("path") if isinstance(source, dict) else None
@@ -195,6 +227,8 @@ class RattlerBuildBackend(Backend):
 
         host_platform = params.host_prefix.platform if params.host_prefix else current_platform()
         build_platform = params.build_prefix.platform if params.build_prefix else current_platform()
+        from pathlib import Path
+
         wanted = params.output
         overrides = {k: [v] for k, v in wanted.variant.items() if k != "target_platform"}
         work_dir = Path(params.work_directory)
