@@ -7,6 +7,7 @@ spec §4.8. :func:`walk` evaluates a list of globs below a root with a single
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path, PurePosixPath
@@ -86,6 +87,12 @@ class GlobMatcher:
         return False
 
 
+@functools.lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]) -> GlobMatcher:
+    """Compiling the patterns costs more than walking a small tree: do it once per set."""
+    return GlobMatcher(list(patterns))
+
+
 def walk(root: Path, patterns: list[str], *, exclude_hidden: bool = True) -> Iterator[Path]:
     for rel, _entry in walk_entries(root, patterns, exclude_hidden=exclude_hidden):
         yield Path(rel)
@@ -101,7 +108,7 @@ def walk_entries(root: Path, patterns: list[str], *, exclude_hidden: bool = True
     includes = [p for p in patterns if not p.startswith("!")]
     if not includes:
         return
-    matcher = GlobMatcher(patterns)
+    matcher = _matcher(tuple(patterns))
     explicit_hidden = {seg for p in includes for seg in p.split("/") if seg.startswith(".") and "*" not in seg}
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
