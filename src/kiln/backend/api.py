@@ -42,6 +42,37 @@ class Backend(ABC):
         raise NotImplementedError
 
 
+class DeferredBackend(Backend):
+    """A backend validated at ``initialize`` and built on its first real request.
+
+    ``initialize`` must be fast (pixi starts backends often) but must still reject a
+    bad configuration; a language backend's full module graph (recipe model,
+    templates, metadata readers) is only needed once ``conda/outputs`` arrives. The
+    light entry module validates, and returns one of these.
+    """
+
+    def __init__(self, params: InitializeParams, factory: str) -> None:
+        self.params = params
+        self._factory = factory
+        self._real: Backend | None = None
+
+    @property
+    def real(self) -> Backend:
+        if self._real is None:
+            module, _, attr = self._factory.partition(":")
+            self._real = getattr(importlib.import_module(module), attr)(self.params)
+        return self._real
+
+    def conda_outputs(self, params: CondaOutputsParams) -> CondaOutputsResult:
+        return self.real.conda_outputs(params)
+
+    def conda_build_v1(self, params: CondaBuildV1Params) -> CondaBuildV1Result:
+        return self.real.conda_build_v1(params)
+
+    def render_recipe(self, host_platform: str, build_platform: str) -> str:
+        return self.real.render_recipe(host_platform, build_platform)
+
+
 class BackendDescriptor:
     """Identity of a backend executable and the lazy path to its implementation.
 

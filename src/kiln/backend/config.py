@@ -75,6 +75,17 @@ def validate_target_configs(cls: type[C], target_raw: dict[str, Any] | None) -> 
             check(selector)
 
 
+def validate_initialize(config_type: type, params: Any, *, require_model: bool = True) -> Any:
+    """What a generating backend checks at ``initialize``; returns the base config."""
+    from kiln.errors import KilnError
+
+    if require_model and params.project_model is None:
+        raise KilnError("project model is required")
+    config = parse_config(config_type, params.configuration)
+    validate_target_configs(config_type, params.target_configuration)
+    return config
+
+
 def replace_if_nonempty(base: list, target: list) -> list:
     return list(target) if target else list(base)
 

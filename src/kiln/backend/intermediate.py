@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from kiln.backend.api import Backend
 from kiln.backend.compilers import default_variants
 from kiln.backend.debug import write_debug_recipes, write_recipe_files
-from kiln.backend.config import effective_config, parse_config, validate_target_configs
+from kiln.backend.config import effective_config, validate_initialize
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.platforms import current_platform
 from kiln.backend.recipe import item_names
@@ -39,8 +39,7 @@ class GeneratingBackend(Backend):
     requires_project_model: ClassVar[bool] = True
 
     def __init__(self, params: t.InitializeParams) -> None:
-        if params.project_model is None and self.requires_project_model:
-            raise KilnError("project model is required")
+        self.base_config = validate_initialize(self.config_type, params, require_model=self.requires_project_model)
         self.params = params
         self.model = params.project_model or t.ProjectModel()
         self.manifest_path = Path(params.manifest_path)
@@ -49,8 +48,6 @@ class GeneratingBackend(Backend):
             self.manifest_root = self.manifest_root.absolute()
         self.source_dir = Path(params.source_directory) if params.source_directory else self.manifest_root
         self.cache_dir = Path(params.cache_directory) if params.cache_directory else None
-        self.base_config = parse_config(self.config_type, params.configuration)
-        validate_target_configs(self.config_type, params.target_configuration)
 
     # -- hooks for the language backends -------------------------------------------
 

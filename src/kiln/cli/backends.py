@@ -10,7 +10,7 @@ from kiln.backend.api import BackendDescriptor
 from kiln.cli.backend_cli import run
 
 RATTLER_BUILD = BackendDescriptor("pixi-build-rattler-build", "kiln.backends.rattler_build.backend:create")
-PYTHON = BackendDescriptor("pixi-build-python", "kiln.backends.python.backend:create")
+PYTHON = BackendDescriptor("pixi-build-python", "kiln.backends.python.entry:create")
 
 #: Every backend kiln ships, by executable name.
 DESCRIPTORS: dict[str, BackendDescriptor] = {d.name: d for d in (RATTLER_BUILD, PYTHON)}
