@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+import msgspec
+
 from kiln.backend.matchspec import ParsedSpec, normalize_version_spec, parse_spec
 from kiln.backend.variants import variant_version_spec
 from kiln.errors import KilnError
@@ -255,7 +257,7 @@ class DependencyConverter:
         url = parsed.brackets.get("url")
         source = decode_source_url(url) if url else None
         if source is None and name.lower() in self.source_specs:
-            source = msgspec_copy(self.source_specs[name.lower()])
+            source = msgspec.structs.replace(self.source_specs[name.lower()])
         if source is None and name.lower() in self.sibling_names and name.lower() != self.output.name.lower():
             source = t.SourcePackageSpec(path=t.PathLocation(path="."))
         if source is not None:
@@ -297,12 +299,6 @@ class DependencyConverter:
             depends=[self.convert(i, apply_variants=apply_variants) for i in depends],
             constraints=[self.convert(i, apply_variants=False) for i in constraints],
         )
-
-
-def msgspec_copy(value):
-    import msgspec
-
-    return msgspec.structs.replace(value)
 
 
 def to_conda_output(

@@ -263,7 +263,6 @@ class BuildSession:
         self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter)
         self.packages: dict[tuple[str, str], Package] = {}
         self._kiln_id = _kiln_fingerprint()
-        self._channel_ready = False
 
     # -- planning --------------------------------------------------------------------------
 
@@ -316,7 +315,8 @@ class BuildSession:
         components = {
             "manifest": str(pkg.found.manifest_path),
             "source": pkg.identity,
-            "backend": pkg.command.identity if pkg.command.overridden else f"{pkg.command.identity}#{self._kiln_id}",
+            # kiln's own backends change with kiln's sources, not only with its version
+            "backend": f"{pkg.command.identity}#{self._kiln_id}" if pkg.command.own else pkg.command.identity,
             "model": t.to_builtins(model) if model is not None else None,
             "configuration": pkg.found.configuration,
             "target_configuration": pkg.found.target_configuration,

@@ -120,6 +120,20 @@ class BackendCommand:
     overridden: bool = False
     env: dict[str, str] | None = None
     """The process environment; None inherits kiln's (system and override backends)."""
+    own: bool = False
+    """One of kiln's own backends (its identity then follows kiln's sources too)."""
+
+
+def _override_identity(exe: str) -> str:
+    """As pixi: an overridden backend is identified by its executable's content."""
+    import hashlib
+
+    try:
+        with open(exe, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()[:16]
+    except OSError:
+        digest = "unreadable"
+    return f"override:{exe}#{digest}"
 
 
 def parse_override(value: str) -> dict[str, str | None]:
@@ -175,7 +189,7 @@ def resolve_backend(
                 f"the build backend executable '{name}' appears to be missing "
                 "(PIXI_BUILD_BACKEND_OVERRIDE_ALL is set, so it is looked up on PATH)"
             )
-        return BackendCommand((exe,), identity=f"override:{exe}", overridden=True)
+        return BackendCommand((exe,), identity=_override_identity(exe), overridden=True)
     overrides = parse_override(env.get("PIXI_BUILD_BACKEND_OVERRIDE", ""))
     if name in overrides:
         target = overrides[name]
@@ -185,7 +199,7 @@ def resolve_backend(
                 f"the build backend executable '{target or name}' appears to be missing "
                 "(named by PIXI_BUILD_BACKEND_OVERRIDE)"
             )
-        return BackendCommand((str(exe),), identity=f"override:{exe}", overridden=True)
+        return BackendCommand((str(exe),), identity=_override_identity(str(exe)), overridden=True)
     from kiln.cli.backends import DESCRIPTORS
 
     if name in DESCRIPTORS:
@@ -193,10 +207,11 @@ def resolve_backend(
         if exe is not None:
             from kiln import __version__
 
-            return BackendCommand((exe,), identity=f"{name}@kiln-{__version__}")
+            return BackendCommand((exe,), identity=f"{name}@kiln-{__version__}", own=True)
         return BackendCommand(
             (sys.executable, "-c", f"from kiln.cli.backends import run_named; run_named({name!r})"),
             identity=f"{name}@kiln",
+            own=True,
         )
     from kiln.frontend.backend_env import install_backend
 
