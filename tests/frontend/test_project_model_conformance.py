@@ -11,16 +11,14 @@ import yaml
 from kiln.frontend.manifest import load_package_manifest
 from kiln.protocol.types import encode
 from tests.conftest import PROJECTS, UPSTREAM
+from tests.upstream_cases import snapshot_body
 
 CASES = UPSTREAM / "recipes" / "project-model"
 PROTOCOL = UPSTREAM / "protocol"
 
 
 def insta_value(snapshot: Path) -> str:
-    """The value of an insta snapshot: everything after the second `---` line."""
-    lines = snapshot.read_text(encoding="utf-8").split("\n")
-    second = [i for i, line in enumerate(lines) if line == "---"][1]
-    return "\n".join(lines[second + 1 :])
+    return snapshot_body(snapshot.read_text(encoding="utf-8"))
 
 
 def encoded_model(manifest: Path) -> dict:

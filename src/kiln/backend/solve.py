@@ -8,7 +8,8 @@ from pathlib import Path
 from kiln.backend.platforms import current_platform
 
 
-def _source(channel: str) -> str:
+def channel_source(channel: str) -> str:
+    """A channel as rattler's solver takes it: URLs as they are, directories as file:// URLs."""
     if "://" in channel:
         return channel
     return Path(channel).absolute().as_uri()
@@ -20,7 +21,7 @@ def explain_unsolvable(specs: list[str], channels: list[str], platform: str | No
 
     platforms = [platform or current_platform(), "noarch"]
     try:
-        asyncio.run(rattler.solve(sources=[_source(c) for c in channels], specs=specs, platforms=platforms))
+        asyncio.run(rattler.solve(sources=[channel_source(c) for c in channels], specs=specs, platforms=platforms))
     except Exception as exc:  # rattler's SolverError and friends
         return f"the environment {specs} cannot be solved from {channels or ['(no channels)']}:\n{exc}"
     return ""

@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 from kiln.backend.platforms import current_platform
+from kiln.backend.solve import channel_source
 from kiln.errors import BackendNotFoundError
 
 API_CONSTRAINT = "pixi-build-api-version >=7,<8"
@@ -32,16 +33,12 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kiln"
 
 
-def _source(channel: str) -> str:
-    return channel if "://" in channel else Path(channel).absolute().as_uri()
-
-
 def _solve_and_install(prefix: Path, specs: list[str], channels: list[str]) -> list:
     import rattler
 
     async def go():
         records = await rattler.solve(
-            sources=[_source(c) for c in channels],
+            sources=[channel_source(c) for c in channels],
             specs=specs,
             constraints=[API_CONSTRAINT],
             platforms=[current_platform(), "noarch"],

@@ -37,12 +37,10 @@ class Discovered:
 
 
 def find_recipe_in(directory: Path) -> Path | None:
-    for sub in ("", "recipe"):
-        for name in RECIPE_NAMES:
-            candidate = directory / sub / name if sub else directory / name
-            if candidate.is_file():
-                return candidate
-    return None
+    """The recipe pixi-build-rattler-build would pick in ``directory``, if there is one."""
+    from kiln.backends.rattler_build.backend import RECIPE_CANDIDATES
+
+    return next((directory / c for c in RECIPE_CANDIDATES if (directory / c).is_file()), None)
 
 
 def discover(path: Path) -> Discovered:

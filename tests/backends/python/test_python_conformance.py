@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml as pyyaml
 from tests.backends.python.pyhelpers import generate, load_json, make_backend
+from tests.upstream_cases import snapshot_body as insta_body
 
 from kiln.backend import yaml
 
@@ -25,13 +26,9 @@ REDACTED = "[ ... script ... ]"
 
 
 def snapshot_body(path: Path) -> str:
-    """An insta snapshot without its header (everything up to the second ``---``)."""
+    """An expectation file's value: insta snapshots lose their header, others are as they are."""
     text = path.read_text()
-    if path.suffix != ".snap":
-        return text
-    lines = text.split("\n")
-    seps = [i for i, line in enumerate(lines) if line == "---"]
-    return "\n".join(lines[seps[1] + 1 :])
+    return insta_body(text) if path.suffix == ".snap" else text
 
 
 def debug_list(text: str) -> list[str]:
