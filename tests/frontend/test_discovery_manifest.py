@@ -70,3 +70,21 @@ def test_render_checks_the_manifest_model(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Binary dependency 'numpy' is not allowed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_module_is_a_bug_not_a_manifest_without_package(monkeypatch) -> None:
+    """A broken install must surface as an ImportError, never as "has no [package] section"."""
+    import sys
+
+    from kiln.errors import KilnError
+
+    monkeypatch.setitem(sys.modules, "kiln.frontend.manifest", None)
+    directory = PROJECTS / "manifests" / "full-package"
+    try:
+        discover(directory / "pixi.toml")
+    except KilnError as exc:  # pragma: no cover - the bug this test is named after
+        raise AssertionError(f"a missing module was reported as a user mistake: {exc}") from None
+    except ImportError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("discover() worked without kiln.frontend.manifest")

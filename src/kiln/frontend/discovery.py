@@ -87,10 +87,8 @@ def _recipe(recipe: Path) -> Discovered:
 
 
 def _from_manifest(manifest: Path) -> Discovered | None:
-    try:
-        from kiln.frontend.manifest import load_package_manifest  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    from kiln.frontend.manifest import load_package_manifest
+
     package = load_package_manifest(manifest)
     if package is None:
         return None

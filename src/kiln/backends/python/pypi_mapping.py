@@ -132,6 +132,23 @@ def _marker_environment(platform: str) -> dict[str, str]:
     }
 
 
+#: A PEP 508 requirement's head: the name and its optional ``[extras]``.
+_REQUIREMENT_HEAD = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*")
+
+
+def _written_specifier(text: str) -> str:
+    """The version specifiers of a valid requirement, in the order written.
+
+    packaging's ``SpecifierSet`` sorts its members, and upstream keeps the author's
+    order, so the specifiers are cut out of the text: after the name and extras,
+    before the marker, without the optional parentheses."""
+    head = _REQUIREMENT_HEAD.match(text)
+    rest = text[head.end() if head else 0 :].split(";", 1)[0].strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        rest = rest[1:-1]
+    return ",".join(part.strip() for part in rest.split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class PypiRequirement:
     """One PEP 508 requirement, with its version specifiers in the order written."""
@@ -145,16 +162,10 @@ class PypiRequirement:
     def parse(cls, text: str) -> PypiRequirement:
         from packaging.requirements import Requirement
 
-        req = Requirement(text)
-        try:  # the raw text keeps the author's order; SpecifierSet sorts it
-            from packaging._parser import parse_requirement
-
-            specifier = parse_requirement(text).specifier
-        except Exception:  # pragma: no cover - older/newer packaging internals
-            specifier = ",".join(str(s) for s in req.specifier)
+        req = Requirement(text)  # validates the whole requirement
         return cls(
             name=normalize_pypi_name(req.name),
-            specifier=specifier,
+            specifier="" if req.url else _written_specifier(text),
             url=req.url or "",
             marker=str(req.marker) if req.marker is not None else None,
         )
