@@ -15,7 +15,8 @@ from kiln.backend import yaml
 from kiln.backend.generated import GeneratedRecipe, MetadataProvider, RecipeGenerationError, normalize_license, normalize_url
 from kiln.backend.globs import walk
 from kiln.backend.matchspec import format_spec, normalize_version_spec, parse_spec
-from kiln.backend.outputs import _apply_pin, decode_source_url
+from kiln.backend.outputs import decode_source_url
+from kiln.backend.pins import pin_range
 from kiln.backend.platforms import current_platform, request_platforms, selector_matches
 from kiln.backend.recipe import Conditional, Recipe
 from kiln.backend.specs import form_urlencode, source_item, source_url
@@ -115,9 +116,11 @@ def test_source_locations_roundtrip_through_urls():
 
 
 def test_pin_application():
-    assert _apply_pin("1.2.3", "x.x.x.x.x.x", "x.x") == ">=1.2.3,<1.3.0a0"
-    assert _apply_pin("1.2.3", None, "x") == "<2.0a0"  # as rattler-build writes them
-    assert _apply_pin("1.2.3", "x.x", "x") == ">=1.2,<2.0a0"
+    assert pin_range("1.2.3", "x.x.x.x.x.x", "x.x") == ">=1.2.3,<1.3.0a0"
+    assert pin_range("1.2.3", None, "x") == "<2.0a0"  # as rattler-build writes them
+    assert pin_range("1.2.3", "x.x", "x") == ">=1.2,<2.0a0"
+    with pytest.raises(ValueError):
+        pin_range("1.2.3", "", None)
     assert variant_version_spec("3.10") == "3.10.*" and variant_version_spec(">=1.2") == ">=1.2"
 
 
