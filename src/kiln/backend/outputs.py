@@ -128,7 +128,7 @@ def _yaml_location(path: Path) -> str:
         yaml.compose(Path(path).read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
         return f"\n  {path}{where}: {exc.problem or exc}"
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ""
