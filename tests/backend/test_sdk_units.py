@@ -15,8 +15,9 @@ from kiln.backend import yaml
 from kiln.backend.generated import GeneratedRecipe, MetadataProvider, RecipeGenerationError, normalize_license, normalize_url
 from kiln.backend.globs import walk
 from kiln.backend.matchspec import format_spec, normalize_version_spec, parse_spec
-from kiln.backend.outputs import _apply_pin, decode_source_url
-from kiln.backend.platforms import selector_matches
+from kiln.backend.outputs import decode_source_url
+from kiln.backend.pins import pin_range
+from kiln.backend.platforms import current_platform, request_platforms, selector_matches
 from kiln.backend.recipe import Conditional, Recipe
 from kiln.backend.specs import form_urlencode, source_item, source_url
 from kiln.backend.variants import variant_version_spec
@@ -115,9 +116,11 @@ def test_source_locations_roundtrip_through_urls():
 
 
 def test_pin_application():
-    assert _apply_pin("1.2.3", "x.x.x.x.x.x", "x.x") == ">=1.2.3,<1.3.0a0"
-    assert _apply_pin("1.2.3", None, "x") == "<2.0a0"  # as rattler-build writes them
-    assert _apply_pin("1.2.3", "x.x", "x") == ">=1.2,<2.0a0"
+    assert pin_range("1.2.3", "x.x.x.x.x.x", "x.x") == ">=1.2.3,<1.3.0a0"
+    assert pin_range("1.2.3", None, "x") == "<2.0a0"  # as rattler-build writes them
+    assert pin_range("1.2.3", "x.x", "x") == ">=1.2,<2.0a0"
+    with pytest.raises(ValueError):
+        pin_range("1.2.3", "", None)
     assert variant_version_spec("3.10") == "3.10.*" and variant_version_spec(">=1.2") == ">=1.2"
 
 
@@ -180,6 +183,27 @@ def test_recipe_serialisation_order_and_conditionals():
 )  # fmt: skip
 def test_target_selectors(selector, platform, ok):
     assert selector_matches(selector, platform) is ok
+
+
+def _request(subdir, variant, host=None, build=None):
+    prefix = lambda p: t.CondaBuildV1Prefix(prefix="/p", platform=p) if p else None  # noqa: E731
+    return t.CondaBuildV1Params(
+        output=t.CondaBuildV1Output(name="a", subdir=subdir, variant=variant),
+        work_directory="/w", host_prefix=prefix(host), build_prefix=prefix(build),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "request_,host,build",
+    [(_request("linux-aarch64", {"target_platform": "linux-aarch64"}), "linux-aarch64", current_platform()),
+     (_request("osx-arm64", {}), "osx-arm64", current_platform()),  # no target_platform key: the subdir
+     (_request("win-64", {"target_platform": "win-64"}, host="win-64", build="linux-64"), "win-64", "linux-64"),
+     (_request("linux-ppc64le", {"target_platform": "linux-64"}, host="linux-ppc64le"), "linux-ppc64le",
+      current_platform()),  # a prefix the caller set up wins, as pixi's backends
+     (_request("noarch", {"target_platform": "noarch"}), current_platform(), current_platform())],
+)  # fmt: skip
+def test_request_platforms_come_from_the_request(request_, host, build):
+    assert request_platforms(request_) == (host, build)
 
 
 def test_walk_is_ordered_last_match_wins_and_skips_hidden(tmp_path):

@@ -93,12 +93,27 @@ def test_hatchling_dependencies_are_translated() -> None:
     assert "tomli" not in names  # python_version < '3.11' only
 
 
-def test_closure_follows_requirements_and_notes_what_is_missing() -> None:
+def test_closure_follows_requirements_and_notes_what_is_missing(tmp_path: Path, monkeypatch) -> None:
     notes: list[str] = []
     names = {conda_name(d.name) for d in closure(["hatchling", "not-installed-anywhere"], notes.append)}
     assert {"hatchling", "packaging", "pathspec", "pluggy", "trove-classifiers"} <= names
     assert "not-installed-anywhere" not in names
     assert notes == []  # a name that is not installed is the caller's business; requirements are complete
+
+    # an installed distribution whose requirement is not installed: noted, the rest still followed
+    info = tmp_path / "kiln_demo_needs-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: kiln-demo-needs\nVersion: 1.0\n"
+        "Requires-Dist: not-installed-anywhere>=1\nRequires-Dist: packaging\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = {conda_name(d.name) for d in closure(["kiln-demo-needs"], notes.append)}
+    assert names == {"kiln-demo-needs", "packaging"}
+    assert notes == [
+        "kiln-demo-needs requires not-installed-anywhere >=1, which is not installed here: "
+        "kiln-demo-needs will not install from this channel"
+    ]
 
 
 def test_entries_lay_out_site_packages_scripts_and_native_programs() -> None:

@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -165,15 +164,33 @@ def test_ctrl_c_leaves_no_partial_archive_and_the_next_run_succeeds(tmp_path):
 
 
 def test_two_builds_of_one_workspace_at_once(tmp_path):
+    """The second run starts once the first is building, and the first finishes only after
+    the second said it waits: events, not sleeps, order them."""
     project = copy_project("recipe-slow", tmp_path)
+    release = tmp_path / "release"
+    recipe = project / "recipe.yaml"
+    # the build waits (60 s at most) for the test to let it finish
+    recipe.write_text(recipe.read_text().replace(
+        "    - sleep 4\n", f"    - for i in $(seq 600); do [ -e {release} ] && break; sleep 0.1; done\n"))  # fmt: skip
     cmd = [kiln_exe(), "build", "--json", "--no-progress", "--path", str(project), "-o", str(tmp_path / "out")]
-    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    first = subprocess.Popen([*cmd, "-v"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = False
+    for line in first.stderr:
+        if "slow build started" in line:
+            started = True
+            break
     second = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiting = ""
+    for line in second.stderr:
+        waiting += line
+        if "waiting for another kiln build of this workspace" in line:
+            break
+    release.touch()
     out1, err1 = first.communicate(timeout=120)
     out2, err2 = second.communicate(timeout=120)
+    assert started, err1
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)
-    assert "waiting for another kiln build of this workspace" in err2
+    assert "waiting for another kiln build of this workspace" in waiting
     s1, s2 = json.loads(out1), json.loads(out2)
     assert s1["packages"][0]["status"] == "built" and s2["packages"][0]["status"] == "cached"
     assert s1["delivered"][0]["sha256"] == s2["delivered"][0]["sha256"]

@@ -51,3 +51,17 @@ def test_failed_build_leaves_nothing_in_the_output_dir(tmp_path):
 def test_variant_flag_needs_key_and_value(tmp_path):
     proc = kiln("build", "--path", str(PROJECTS / "recipe-hello"), "--variant", "python", "-o", str(tmp_path))
     assert proc.returncode == 2 and "expected KEY=VALUE" in proc.stderr
+
+
+def test_bad_yaml_names_file_and_line_and_builds_nothing(tmp_path):
+    project = tmp_path / "recipe-bad-yaml"
+    subprocess.run(["cp", "-r", str(PROJECTS / "recipe-bad-yaml"), str(project)], check=True)
+    out = tmp_path / "out"
+    proc = kiln("build", "--path", str(project), "-o", str(out), "--no-progress")
+    assert proc.returncode == 1
+    recipe = project / "recipe.yaml"
+    # line 7 is the misindented `- echo two`
+    assert f"{recipe}:7:4: expected <block end>, but found '<block sequence start>'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+    assert not list((project / ".pixi").glob("artifacts-v0/*/*/*.conda"))

@@ -144,6 +144,7 @@ def build_rendered(
         # rattler-build would fall back to conda-forge; the scratch channel of the
         # build itself is always searched, so an explicit empty list is safe.
         channels = []
+    _check_cross_host_environment(output, channels)
     scratch = work_dir / "rattler-build"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)
@@ -173,6 +174,45 @@ def build_rendered(
     _move_atomically(built, final)
     shutil.rmtree(scratch, ignore_errors=True)
     return BuiltPackage(final, output.name, output.version, output.build_string, output.subdir)
+
+
+def _check_cross_host_environment(output: RenderedOutput, channels: list[str]) -> None:
+    """Refuse a host environment rattler-build would install for the wrong platform.
+
+    py-rattler-build builds a rendered variant with the host platform its variant
+    names and otherwise the machine's own, and a variant names only ``target_platform``:
+    for ``-t linux-aarch64`` on linux-64 it would fill the host prefix with linux-64
+    packages. A recipe without host requirements cross-builds correctly; one with them
+    whose host environment solves to noarch packages only is safe too. Any other fails
+    here before anything is built, with the solver's own reason when the environment
+    cannot be solved for the host platform at all.
+    """
+    from kiln.backend.platforms import current_platform
+
+    machine = current_platform()
+    host = output.host_platform
+    requirements = output.data.get("requirements", {}) or {}
+    specs = [item for item in requirements.get("host", []) or [] if isinstance(item, str)]
+    if output.noarch or host == machine or not specs:
+        return
+    head = f"failed to build {output.name} {output.version} ({output.build_string}) for {host}"
+    from kiln.backend.solve import solved_subdirs
+
+    try:
+        subdirs = solved_subdirs(specs, channels, host)
+    except Exception as exc:  # rattler's SolverError and friends
+        raise BuildFailedError(
+            f"{head}: the host environment for {host} cannot be solved from {channels or ['(no channels)']}:\n"
+            f"  specs: {', '.join(specs)}\n{exc}"
+        ) from None
+    if subdirs <= {"noarch"}:
+        return  # noarch packages only: the machine's own solve installs the same ones
+    raise BuildFailedError(
+        f"{head}: its host environment ({', '.join(specs)}) needs {host} packages, "
+        f"but rattler-build would install it for {machine}",
+        help="rattler-build's Python API installs host environments for the machine it runs on; "
+        f"build {host} packages with platform-specific host dependencies on a {host} machine",
+    )
 
 
 def _move_atomically(src: Path, dst: Path) -> None:

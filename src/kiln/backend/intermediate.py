@@ -24,7 +24,7 @@ from kiln.backend.compilers import default_variants
 from kiln.backend.debug import write_debug_recipes, write_recipe_files
 from kiln.backend.config import effective_config, validate_initialize
 from kiln.backend.generated import GeneratedRecipe
-from kiln.backend.platforms import current_platform
+from kiln.backend.platforms import request_platforms
 from kiln.backend.recipe import item_names
 from kiln.backend.specs import solvable_requirements
 from kiln.errors import KilnError
@@ -140,8 +140,7 @@ class GeneratingBackend(Backend):
         from kiln.backend.outputs import find_output
         from kiln.backend.variants import build_variant_config, single_values
 
-        host = params.host_prefix.platform if params.host_prefix else current_platform()
-        build_platform = params.build_prefix.platform if params.build_prefix else current_platform()
+        host, build_platform = request_platforms(params)
         config = self.config_for(host)
         editable = self.resolve_editable(params.editable)
         variant_config = build_variant_config(

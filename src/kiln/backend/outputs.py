@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 import msgspec
 
 from kiln.backend.matchspec import ParsedSpec, normalize_version_spec, parse_spec
+from kiln.backend.pins import is_pin_expression, pin_range
 from kiln.backend.variants import variant_version_spec
 from kiln.errors import KilnError
 from kiln.protocol import types as t
@@ -127,7 +128,7 @@ def _yaml_location(path: Path) -> str:
         yaml.compose(Path(path).read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
         return f"\n  {path}{where}: {exc.problem or exc}"
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ""
@@ -190,35 +191,9 @@ def _pin_bound(text: Any) -> t.PinBound | None:
     if text is None:
         return None
     text = str(text)
-    if all(p == "x" for p in text.split(".")):
+    if is_pin_expression(text):
         return t.PinBound(expression=text)
     return t.PinBound(version=text)
-
-
-def _apply_pin(version: str, lower: str | None, upper: str | None) -> str:
-    """A version range from a pin on a concrete version (rattler-build's rules)."""
-
-    def segments(expr: str) -> int:
-        return len(expr.split("."))
-
-    parts = version.split(".")
-    specs = []
-    if lower is not None:
-        if all(p == "x" for p in lower.split(".")):
-            specs.append(">=" + ".".join(parts[: segments(lower)]))
-        else:
-            specs.append(f">={lower}")
-    if upper is not None:
-        if all(p == "x" for p in upper.split(".")):
-            n = segments(upper)
-            head = parts[:n] + ["0"] * max(0, n - len(parts))
-            last = head[-1]
-            digits = "".join(ch for ch in last if ch.isdigit()) or "0"
-            head[-1] = str(int(digits) + 1)
-            specs.append("<" + ".".join(head) + ".0a0")
-        else:
-            specs.append(f"<{upper}")
-    return ",".join(specs) if specs else "*"
 
 
 class DependencyConverter:
@@ -279,7 +254,7 @@ class DependencyConverter:
             if args.get("exact"):
                 version, build = f"=={sibling.version}", sibling.build_string
             else:
-                version, build = _apply_pin(sibling.version, args.get("lower_bound"), args.get("upper_bound")), None
+                version, build = self._pin_range(name, sibling.version, args), None
             return t.NamedSpec(
                 name=name,
                 source=t.SourcePackageSpec(path=t.PathLocation(path="."), version=version, build=build),
@@ -293,6 +268,13 @@ class DependencyConverter:
         if args.get("build"):
             pin.build = args["build"]
         return t.NamedSpec(name=name, pin_compatible=pin)
+
+    def _pin_range(self, name: str, version: str, args: dict[str, Any]) -> str:
+        lower, upper = args.get("lower_bound"), args.get("upper_bound")
+        try:
+            return pin_range(version, None if lower is None else str(lower), None if upper is None else str(upper))
+        except Exception as exc:  # rattler's InvalidVersionError, an empty bound
+            raise RenderError(f"`pin_subpackage('{name}')` in {self.output.name}: {exc}") from None
 
     def dependencies(self, depends: list[Any], constraints: list[Any], *, apply_variants: bool):
         return t.CondaOutputDependencies(

@@ -15,13 +15,20 @@ def channel_source(channel: str) -> str:
     return Path(channel).absolute().as_uri()
 
 
-def explain_unsolvable(specs: list[str], channels: list[str], platform: str | None = None) -> str:
-    """The solver's own message for ``specs`` against ``channels`` ("" if it solves)."""
+def solved_subdirs(specs: list[str], channels: list[str], platform: str | None = None) -> set[str]:
+    """The subdirs of the packages an environment of ``specs`` solves to (raises if it cannot)."""
     import rattler
 
     platforms = [platform or current_platform(), "noarch"]
+    sources = [channel_source(c) for c in channels]
+    records = asyncio.run(rattler.solve(sources=sources, specs=specs, platforms=platforms))
+    return {str(record.subdir) for record in records}
+
+
+def explain_unsolvable(specs: list[str], channels: list[str], platform: str | None = None) -> str:
+    """The solver's own message for ``specs`` against ``channels`` ("" if it solves)."""
     try:
-        asyncio.run(rattler.solve(sources=[channel_source(c) for c in channels], specs=specs, platforms=platforms))
+        solved_subdirs(specs, channels, platform)
     except Exception as exc:  # rattler's SolverError and friends
         return f"the environment {specs} cannot be solved from {channels or ['(no channels)']}:\n{exc}"
     return ""

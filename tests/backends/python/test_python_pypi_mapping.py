@@ -67,10 +67,16 @@ def test_a_day_old_cache_entry_is_refreshed(tmp_path: Path) -> None:
     assert service.calls == [("conda-forge", "requests")]
 
 
-def test_without_a_cache_dir_nothing_is_written(tmp_path: Path) -> None:
+def test_without_a_cache_dir_nothing_is_written(tmp_path: Path, monkeypatch) -> None:
+    """Not in the working directory, nor in any default cache location: tmp_path is all of them."""
+    monkeypatch.chdir(tmp_path)
+    for var in ("HOME", "XDG_CACHE_HOME", "PIXI_CACHE_DIR", "RATTLER_CACHE_DIR", "TMPDIR"):
+        monkeypatch.setenv(var, str(tmp_path))
     service = FakeService({"conda-forge": {"rich": "rich"}})
     assert run(["rich"], service) == ["rich"]
-    assert not any(tmp_path.iterdir())
+    assert run(["rich"], service) == ["rich"]
+    assert service.calls == [("conda-forge", "rich")] * 2  # nothing cached anywhere, so asked twice
+    assert list(tmp_path.rglob("*")) == []
 
 
 def test_unknown_package_is_skipped_others_are_kept(capsys) -> None:

@@ -17,7 +17,7 @@ from kiln.backend.compilers import compiler_items
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.intermediate import GeneratingBackend
 from kiln.backend.matchspec import format_spec, normalize_version_spec
-from kiln.backend.platforms import current_platform, family
+from kiln.backend.platforms import current_platform, family, request_platforms
 from kiln.backend.recipe import PythonBuild, Script, item_names
 from kiln.backends.python import globs
 from kiln.backends.python.build_script import BuildScript
@@ -185,8 +185,7 @@ class PythonBackend(GeneratingBackend):
 
     def _explain(self, exc: BuildFailedError, params: t.CondaBuildV1Params) -> BuildFailedError:
         """Lead with pip's or uv's own error instead of the raw log tail."""
-        host = params.host_prefix.platform if params.host_prefix else current_platform()
-        installer = self.config_for(host).effective_installer
+        installer = self.config_for(request_platforms(params).host).effective_installer
         summary = installer_error(exc.log, installer)
         if summary is None:
             return exc

@@ -16,7 +16,7 @@ import msgspec
 
 from kiln.backend.api import Backend
 from kiln.backend.config import effective_config, parse_config, replace_if_nonempty, validate_target_configs
-from kiln.backend.platforms import current_platform
+from kiln.backend.platforms import request_platforms
 from kiln.errors import ConfigurationError, KilnError
 from kiln.protocol import types as t
 
@@ -225,8 +225,7 @@ class RattlerBuildBackend(Backend):
         from kiln.backend.build import build_for_request
         from kiln.backend.outputs import find_output
 
-        host_platform = params.host_prefix.platform if params.host_prefix else current_platform()
-        build_platform = params.build_prefix.platform if params.build_prefix else current_platform()
+        host_platform, build_platform = request_platforms(params)
         from pathlib import Path
 
         wanted = params.output
