@@ -32,12 +32,15 @@ import msgspec
 
 from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
-from kiln.errors import DependencyCycleError, KilnError
+from kiln.channels.index import ARCHIVE_SUFFIXES
+from kiln.errors import BackendError, DependencyCycleError, KilnError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import LocalChannel
 from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend
 from kiln.frontend.lock import WorkspaceLock
-from kiln.frontend.sources import Checkout, locate
+from kiln.frontend.publish import deliver_flat
+from kiln.frontend.error_locations import locate_config_error, locate_source_error
+from kiln.frontend.sources import Checkout, SourceError, locate
 from kiln.protocol import types as t
 from kiln.protocol.client import BackendProcess
 
@@ -189,6 +192,12 @@ class Backends:
                     **_checkout_root(package),
                 )
             )
+        except BackendError as exc:
+            proc.kill()
+            located = locate_config_error(exc, _table(package))
+            if located is None:
+                raise
+            raise located from None
         except BaseException:
             proc.kill()
             raise
@@ -257,7 +266,10 @@ class BuildSession:
         meta_root = options.build_dir.absolute() if options.build_dir else self.pixi_dir / "meta-v0"
         ignore = ["**/__pycache__/**", "**/*.pyc", str(meta_root)]
         if options.output_dir is not None:
-            ignore.append(str(options.output_dir.absolute()))
+            # the archives kiln writes there (flat, as pixi does) are never inputs;
+            # the rest of the directory (`-o .` in a package) may well be
+            out = options.output_dir.absolute()
+            ignore.extend(str(out / f"*{suffix}") for suffix in ARCHIVE_SUFFIXES)
         self.metadata = MetadataCache(meta_root, ignore)
         self.artifacts = ArtifactCache(self.pixi_dir / "artifacts-v0", ignore)
         self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter)
@@ -281,9 +293,12 @@ class BuildSession:
             additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
         )
         build_source = getattr(manifest, "build_source", None)
-        build_checkout = (
-            locate(build_source, found.manifest_path.parent, self.pixi_dir / "sources-v0") if build_source else None
-        )
+        try:
+            build_checkout = (
+                locate(build_source, found.manifest_path.parent, self.pixi_dir / "sources-v0") if build_source else None
+            )
+        except SourceError as exc:
+            raise locate_source_error(exc, getattr(manifest, "table", None), None) from None
         build = self.options.build_platform
         label = found.package_name or _label_of(found)
         pkg = Package(checkout, found, command, build_checkout, host, build, label)
@@ -335,7 +350,13 @@ class BuildSession:
         else:
             self.reporter.state(pkg.label, "resolving", lookup.reason)
             backend = self.backends.get(pkg, model)
-            result = backend.conda_outputs(self._outputs_params(pkg))
+            try:
+                result = backend.conda_outputs(self._outputs_params(pkg))
+            except BackendError as exc:
+                located = locate_config_error(exc, _table(pkg))
+                if located is None:
+                    raise
+                raise located from None
             globs = list(result.input_globs)
             for output in result.outputs:
                 globs.extend(g for g in output.input_globs or [] if g not in globs)
@@ -365,7 +386,10 @@ class BuildSession:
                 for dep in deps.depends:
                     if dep.source is t.UNSET:
                         continue
-                    checkout = locate(dep.source, pkg.base_dir, sources)
+                    try:
+                        checkout = locate(dep.source, pkg.base_dir, sources)
+                    except SourceError as exc:
+                        raise locate_source_error(exc, _table(pkg), dep.name) from None
                     host = pkg.build_platform if bucket == "build" else pkg.host_platform
                     target = self._package(checkout, None, host)
                     if (target, dep.name) not in edges:
@@ -602,7 +626,11 @@ class BuildSession:
         return [done[id(p)] for p in ordered]
 
     def _deliver(self, root: Package) -> list[Artifact]:
-        """Root outputs and the source packages they need at run time, to ``output_dir``."""
+        """Root outputs and the source packages they need at run time, to ``output_dir``.
+
+        Flat ``<name>-<version>-<build>.conda`` files, as ``pixi build -o`` writes
+        them; ``kiln publish --to`` makes a channel of them instead.
+        """
         if self.options.output_dir is None:
             return []
         wanted: list[CachedArtifact] = []
@@ -625,12 +653,7 @@ class BuildSession:
 
         for name in root.needed:
             visit(root, name)
-        out = LocalChannel(self.options.output_dir, sorted({c.result["subdir"] for c in wanted}))
-        delivered = [
-            replace(_artifact(c), path=out.add(c.path, c.result["subdir"], c.sha256)) for c in wanted
-        ]
-        out.index()  # the output directory is a channel: `kiln install -c <output-dir>` works
-        return delivered
+        return deliver_flat([_artifact(c) for c in wanted], self.options.output_dir)
 
     def _render_summary(self, ordered: list[Package]) -> BuildSummary:
         rendered: dict[str, str] = {}
@@ -653,6 +676,11 @@ class BuildSession:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _table(package: Package):
+    """The package's ``[package]`` table (None for a bare recipe): where its keys are written."""
+    return getattr(package.found.extra.get("package"), "table", None)
 
 
 def _checkout_root(package: Package) -> dict[str, str]:

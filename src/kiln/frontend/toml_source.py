@@ -95,6 +95,10 @@ class TomlDocument:
                 return line
         return None
 
+    def key_paths(self) -> list[KeyPath]:
+        """Every key path of the document, in the order they are written."""
+        return list(self._lines)
+
     def table(self, path: KeyPath = ()) -> Table:
         """A view of the table at ``path`` (the document root by default)."""
         value: Any = self.data
