@@ -33,13 +33,13 @@ import msgspec
 from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
 from kiln.channels.index import ARCHIVE_SUFFIXES
-from kiln.errors import BackendError, DependencyCycleError, KilnError
+from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import LocalChannel
-from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend
+from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
 from kiln.frontend.lock import WorkspaceLock
 from kiln.frontend.publish import deliver_flat
-from kiln.frontend.error_locations import locate_config_error, locate_source_error
+from kiln.frontend.error_locations import locate_config_error, locate_package_error, locate_source_error
 from kiln.frontend.sources import Checkout, SourceError, locate
 from kiln.protocol import types as t
 from kiln.protocol.client import BackendProcess
@@ -286,12 +286,19 @@ class BuildSession:
             return existing
         manifest = found.extra.get("package")
         spec = getattr(manifest, "backend", None)
-        command = resolve_backend(
-            found.backend,
-            version=getattr(spec, "version", None),
-            channels=self._backend_channels(found),
-            additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
-        )
+        try:
+            command = resolve_backend(
+                found.backend,
+                version=getattr(spec, "version", None),
+                channels=self._backend_channels(found),
+                additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
+            )
+        except BackendNotFoundError as exc:
+            table = getattr(manifest, "table", None)
+            if table is None or command_is_override():
+                raise
+            message = exc.message.strip()
+            raise table.error(message, "build", "backend", "name", help=unknown_backend_help(found.backend)) from None
         build_source = getattr(manifest, "build_source", None)
         try:
             build_checkout = (
@@ -353,7 +360,7 @@ class BuildSession:
             try:
                 result = backend.conda_outputs(self._outputs_params(pkg))
             except BackendError as exc:
-                located = locate_config_error(exc, _table(pkg))
+                located = locate_config_error(exc, _table(pkg)) or locate_package_error(exc, _table(pkg))
                 if located is None:
                     raise
                 raise located from None
@@ -676,6 +683,11 @@ class BuildSession:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def command_is_override() -> bool:
+    """Is the backend named by pixi's override variables (then the manifest line is not at fault)?"""
+    return "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in os.environ or bool(os.environ.get("PIXI_BUILD_BACKEND_OVERRIDE"))
 
 
 def _table(package: Package):

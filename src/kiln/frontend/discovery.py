@@ -226,6 +226,26 @@ def _own_executable(name: str) -> str | None:
     return shutil.which(name)
 
 
+def own_backends() -> list[str]:
+    """The backends kiln ships, by executable name."""
+    from kiln.cli.backends import DESCRIPTORS
+
+    return sorted(DESCRIPTORS)
+
+
+def unknown_backend_help(name: str) -> str:
+    """What to do about a backend name kiln has not got: the nearest of its own, or channels."""
+    import difflib
+
+    own = own_backends()
+    close = difflib.get_close_matches(name, own, n=1, cutoff=0.6)
+    lines = [f"did you mean `{close[0]}`?"] if close else []
+    lines.append("kiln ships " + ", ".join(f"`{b}`" for b in own) + f"; any other backend (such as `{name}`) is "
+                 "installed from conda channels: list them in `[package.build.backend] channels = [...]` "
+                 "or in `[workspace] channels`, or pass `--channel`")  # fmt: skip
+    return "\n        ".join(lines)
+
+
 def resolve_backend(
     name: str,
     env: dict[str, str] | None = None,

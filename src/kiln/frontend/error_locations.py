@@ -97,6 +97,17 @@ def locate_config_error(exc: KilnError, package: Table | None) -> ManifestError 
     return config.error(f"`{full}`: {message}" if keys else f"`[{config.name}]`: {message}", *keys, help=fix)
 
 
+def locate_package_error(exc: KilnError, package: Table | None) -> ManifestError | None:
+    """A backend's "no name/version defined" at the line of ``[package]``, where the key is missing."""
+    if package is None or isinstance(exc, ManifestError):
+        return None
+    message, help_text = _split_help(str(exc))
+    for key in ("name", "version"):
+        if f"no {key} defined" in message and key not in package:
+            return package.error(message, help=help_text or f"set `{key}` in `[{package.name}]`")
+    return None
+
+
 def _dependency_key(package: Table, name: str) -> KeyPath | None:
     """Where the dependency ``name`` (a source spec) is written below ``[package]``."""
     wanted = name.lower()
