@@ -33,12 +33,13 @@ import msgspec
 from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
 from kiln.channels.index import ARCHIVE_SUFFIXES
-from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError
+from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError, ManifestError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import LocalChannel
 from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
 from kiln.frontend.lock import WorkspaceLock
 from kiln.frontend.publish import deliver_flat
+from kiln.frontend.reachability import offline_help, unreachable
 from kiln.frontend.error_locations import locate_config_error, locate_package_error, locate_source_error
 from kiln.frontend.sources import Checkout, SourceError, locate
 from kiln.protocol import types as t
@@ -157,10 +158,12 @@ class Package:
 class Backends:
     """Backend processes by package, started on first need and closed at the end."""
 
-    def __init__(self, workspace: Path, pixi_dir: Path, reporter: Reporter) -> None:
+    def __init__(self, workspace: Path, pixi_dir: Path, reporter: Reporter, before_start=None) -> None:
         self.workspace = workspace
         self.pixi_dir = pixi_dir
         self.reporter = reporter
+        self.before_start = before_start
+        """Called before each backend starts (the channel check: it runs once)."""
         self.started = 0
         self._procs: dict[int, BackendProcess] = {}
         self._lock = threading.Lock()
@@ -171,6 +174,8 @@ class Backends:
             if proc is not None:
                 return proc
             self.started += 1
+        if self.before_start is not None:
+            self.before_start()
         label = package.label
         proc = BackendProcess(
             list(package.command.argv),
@@ -272,9 +277,33 @@ class BuildSession:
             ignore.extend(str(out / f"*{suffix}") for suffix in ARCHIVE_SUFFIXES)
         self.metadata = MetadataCache(meta_root, ignore)
         self.artifacts = ArtifactCache(self.pixi_dir / "artifacts-v0", ignore)
-        self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter)
+        self.workspace = workspace
+        self._channels_checked = False
+        self._check_lock = threading.Lock()
+        self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter, self._check_channels)
         self.packages: dict[tuple[str, str], Package] = {}
         self._kiln_id = _kiln_fingerprint()
+
+    def _check_channels(self) -> None:
+        """Say an unreachable channel once, before a backend spends seconds retrying it."""
+        with self._check_lock:
+            if self._channels_checked:
+                return
+            self._channels_checked = True
+            failed = unreachable(self.channels)
+        if not failed:
+            return
+        manifest = getattr(self.workspace, "manifest_path", None)
+        channel, error = failed[0]
+        line = _channel_line(manifest, channel) if channel in self.workspace_channels else None
+        origin = "given with `--channel`" if channel not in self.workspace_channels else "a `[workspace]` channel"
+        others = "".join(f"\n  also unreachable: {c}: {e}" for c, e in failed[1:])
+        raise ManifestError(
+            f"cannot reach the channel {channel} ({origin}): {error}{others}",
+            path=manifest if line else None,
+            line=line,
+            help=offline_help(manifest),
+        )
 
     # -- planning --------------------------------------------------------------------------
 
@@ -688,6 +717,28 @@ class BuildSession:
 def command_is_override() -> bool:
     """Is the backend named by pixi's override variables (then the manifest line is not at fault)?"""
     return "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in os.environ or bool(os.environ.get("PIXI_BUILD_BACKEND_OVERRIDE"))
+
+
+def _channel_line(manifest: Path | None, channel: str) -> int | None:
+    """The line of ``channel`` in the workspace manifest's ``channels``, if it is written there."""
+    if manifest is None:
+        return None
+    from kiln.frontend.channel_urls import InvalidChannel, channel_location
+    from kiln.frontend.manifest_files import read_manifest
+
+    try:
+        found = read_manifest(manifest)
+        table = found.workspace_table() if found is not None else None
+    except KilnError:
+        return None
+    for index, entry in enumerate((table.get("channels") if table is not None else None) or []):
+        name = entry.get("channel") if isinstance(entry, dict) else entry
+        try:
+            if isinstance(name, str) and channel_location(name, root=manifest.parent) == channel:
+                return table.doc.line_of(table.path + ("channels", index))
+        except InvalidChannel:
+            continue
+    return None
 
 
 def _table(package: Package):
