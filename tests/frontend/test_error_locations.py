@@ -139,7 +139,7 @@ def test_a_bad_git_branch_points_at_the_branch_key(tmp_path):
     proc = kiln_build(root, tmp_path)
     n = line_of(root / "pixi.toml", "no-such-branch")
     assert error_lines(proc) == [
-        f"error: {root / 'pixi.toml'}:{n}: git source {repo.as_uri()}: no such branch `no-such-branch` "
+        f"error: {root / 'pixi.toml'}:{n}: git source {repo.as_uri()}: no such branch, tag or revision `no-such-branch` "
         "(key `package.run-dependencies.kiln-hello.branch`)",
         f"  help: `git ls-remote {repo.as_uri()}` lists the branches and tags there",
     ]

@@ -125,7 +125,7 @@ def checkout_git(loc: t.GitLocation, base_dir: Path, sources_dir: Path) -> Check
             "branch" if rev.branch is not None else "tag"
         )
         raise SourceError(
-            f"git source {loc.git}: no such {field} `{ref.rsplit('/', 1)[-1]}`",
+            f"git source {loc.git}: no such branch, tag or revision `{ref.rsplit('/', 1)[-1]}`",
             key=field,
             help=f"`git ls-remote {url}` lists the branches and tags there",
         ) from None
