@@ -13,11 +13,12 @@ echo "==> kiln channel bootstrap: a local channel from the host (no conda channe
 "$kiln" channel bootstrap "$demo/channel" --quiet
 
 echo "==> kiln build: examples/hello-python and the recipe package it needs"
+rm -rf "$demo/out"  # only this run's archives: they are installed as files below
 "$kiln" build --path examples/hello-python --channel "$demo/channel" -o "$demo/out" --explain
 
-echo "==> kiln install: the built app into a fresh prefix"
+echo "==> kiln install: the built archives (app and the package it needs) into a fresh prefix"
 rm -rf "$demo/prefix"
-"$kiln" install --prefix "$demo/prefix" -c "$demo/out" -c "$demo/channel" kiln-hello-py >/dev/null
+"$kiln" install --prefix "$demo/prefix" -c "$demo/channel" "$demo"/out/*.conda >/dev/null
 
 echo "==> running it"
 "$demo/prefix/bin/kiln-hello-py"

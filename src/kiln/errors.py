@@ -30,7 +30,8 @@ class KilnError(Exception):
 class ManifestError(KilnError):
     """A manifest (pixi.toml, pyproject.toml, recipe.yaml, ...) is invalid.
 
-    ``line`` is 1-based; ``key`` is the dotted TOML/YAML key at fault.
+    ``line`` and ``column`` are 1-based; ``key`` is the dotted TOML/YAML key at
+    fault; ``snippet`` is the offending source line with a caret under the column.
     """
 
     def __init__(
@@ -41,6 +42,8 @@ class ManifestError(KilnError):
         line: int | None = None,
         key: str | None = None,
         help: str | None = None,
+        column: int | None = None,
+        snippet: str | None = None,
     ) -> None:
         super().__init__(message, help=help)
         from pathlib import Path  # lazily: backends import this module while starting up
@@ -48,6 +51,8 @@ class ManifestError(KilnError):
         self.path = Path(path) if path is not None else None
         self.line = line
         self.key = key
+        self.column = column
+        self.snippet = snippet
 
     def __str__(self) -> str:
         where = ""
@@ -55,13 +60,34 @@ class ManifestError(KilnError):
             where = str(self.path)
             if self.line is not None:
                 where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
             where += ": "
         text = f"{where}{self.message}"
         if self.key and self.key not in self.message:
             text += f" (key `{self.key}`)"
+        if self.snippet:
+            text += f"\n{self.snippet}"
         if self.help:
             text += f"\n  help: {self.help}"
         return text
+
+
+def caret_snippet(text: str, line: int, column: int) -> str | None:
+    """``line`` of ``text`` with a caret under ``column`` (both 1-based), as compilers show it."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    source = lines[line - 1].expandtabs(1)
+    gutter = f"{line:>4} | "
+    return f"{gutter}{source}\n{' ' * (len(gutter) - 2)}| {' ' * max(0, min(column, len(source) + 1) - 1)}^"
+
+
+def toml_syntax_error(path: Path | str, text: str, message: str, line: int, column: int) -> ManifestError:
+    """A TOML parser's complaint at ``line``:``column``, with the offending text underlined."""
+    return ManifestError(
+        f"invalid TOML: {message}", path=path, line=line, column=column, snippet=caret_snippet(text, line, column)
+    )
 
 
 class ConfigurationError(KilnError):

@@ -23,13 +23,14 @@ pytestmark = pytest.mark.build
 
 
 def build(project: str, tmp_path: Path, channel: Path, *extra: str) -> tuple[Path, Path, str]:
-    """Build a copy of ``project`` into an indexed output channel; return (archive, output dir, log)."""
+    """Build a copy of ``project`` into a flat output directory; return (archive, its subdir, log)."""
     source = shutil.copytree(PROJECTS / project, tmp_path / project)
     out = tmp_path / "out"
-    done = run_kiln("build", "-v", "--path", str(source), "-o", str(out), "--channel", str(channel), *extra)
-    (archive,) = [Path(line) for line in done.stdout.splitlines() if line.endswith(".conda")]
-    run_kiln("channel", "index", str(out))
-    return archive, out, done.stderr
+    done = run_kiln("build", "-v", "--json", "--path", str(source), "-o", str(out), "--channel", str(channel), *extra)
+    (delivered,) = json.loads(done.stdout)["delivered"]
+    archive = Path(delivered["path"])
+    assert archive.parent == out  # flat, as `pixi build -o` writes it
+    return archive, delivered["subdir"], done.stderr
 
 
 def run(program: Path) -> str:
@@ -60,27 +61,27 @@ def assert_only_local_channels(archive: Path, prefix: Path, tmp_path: Path) -> N
 
 def test_hatchling_project_builds_installs_and_runs(local_channel: Path, tmp_path: Path) -> None:
     assert os.environ["HTTPS_PROXY"] == os.environ["HTTP_PROXY"] == CLOSED_PROXY  # no way out, had it tried
-    archive, out, log = build("hello-hatchling", tmp_path, local_channel)
-    assert archive.parent.name == "noarch"
+    archive, subdir, log = build("hello-hatchling", tmp_path, local_channel)
+    assert subdir == "noarch"
     channels = resolved_channels(log)
     assert f"file://{local_channel}/" in channels and all(c.startswith("file://") for c in channels)
-    prefix = kiln_install(tmp_path / "env", ["hello-hatchling"], [out, local_channel])
+    prefix = kiln_install(tmp_path / "env", [str(archive)], [local_channel])
     assert run(prefix / "bin" / "hello-hatchling") == f"hello from hello-hatchling on {prefix}"
     assert_only_local_channels(archive, prefix, tmp_path)
 
 
 def test_setuptools_project_installed_by_uv_from_the_host_env(local_channel: Path, tmp_path: Path) -> None:
-    archive, out, log = build("hello-setuptools", tmp_path, local_channel)
+    archive, subdir, log = build("hello-setuptools", tmp_path, local_channel)
     assert "uv pip install" in log
-    prefix = kiln_install(tmp_path / "env", ["hello-setuptools"], [out, local_channel])
+    prefix = kiln_install(tmp_path / "env", [str(archive)], [local_channel])
     assert run(prefix / "bin" / "hello-setuptools") == "hello from hello-setuptools"
     assert_only_local_channels(archive, prefix, tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("g++") is None, reason="no C++ compiler on this machine")
 def test_cmake_cpp_library_and_program(local_channel: Path, tmp_path: Path) -> None:
-    archive, out, log = build("hello-cmake-cpp", tmp_path, local_channel, "-m", str(local_channel / "variants.yaml"))
-    prefix = kiln_install(tmp_path / "env", ["hello-cmake-cpp"], [out, local_channel])
+    archive, subdir, log = build("hello-cmake-cpp", tmp_path, local_channel, "-m", str(local_channel / "variants.yaml"))
+    prefix = kiln_install(tmp_path / "env", [str(archive)], [local_channel])
     assert (prefix / "lib" / "libgreet.so").is_file() and (prefix / "include" / "greet.hpp").is_file()
     assert run(prefix / "bin" / "hello-cmake-cpp") == "hello, world (from libgreet)"
     assert_only_local_channels(archive, prefix, tmp_path)
@@ -90,8 +91,8 @@ def test_cmake_cpp_library_and_program(local_channel: Path, tmp_path: Path) -> N
 
 @pytest.mark.skipif(shutil.which("cargo") is None, reason="no Rust toolchain on this machine")
 def test_cargo_program_with_the_rust_compiler_shim(local_channel: Path, tmp_path: Path) -> None:
-    archive, out, log = build("hello-cargo", tmp_path, local_channel, "-m", str(local_channel / "variants.yaml"))
+    archive, subdir, log = build("hello-cargo", tmp_path, local_channel, "-m", str(local_channel / "variants.yaml"))
     assert "rust_compiler_version" in log
-    prefix = kiln_install(tmp_path / "env", ["hello-cargo"], [out, local_channel])
+    prefix = kiln_install(tmp_path / "env", [str(archive)], [local_channel])
     assert run(prefix / "bin" / "hello-cargo") == "hello from hello-cargo"
     assert_only_local_channels(archive, prefix, tmp_path)

@@ -202,6 +202,6 @@ def test_live_display_and_final_table_with_forced_color(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "\x1b[" in proc.stderr  # rich's live display and table
     assert "archives written" in proc.stderr and "recipe-hello" in proc.stderr
-    assert proc.stdout.strip().endswith(".conda")  # stdout: just the paths
+    assert proc.stdout == ""  # the archives are listed once: the table on stderr
     plain = kiln("build", "--path", project, "-o", tmp_path / "out", "--color", "never")
     assert "\x1b[" not in plain.stderr and "recipe-hello: cached" in plain.stderr

@@ -19,8 +19,10 @@ def test_builds_a_recipe_package_into_the_output_dir(tmp_path):
     out = tmp_path / "out"
     proc = kiln("build", "--path", str(project), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
-    (archive,) = out.glob("linux-64/recipe-hello-0.1.0-*.conda")
-    assert proc.stdout.strip() == str(archive)
+    (archive,) = out.iterdir()  # flat, as `pixi build -o` writes it: no subdirs, no repodata.json
+    assert archive.name.startswith("recipe-hello-0.1.0-") and archive.name.endswith(".conda")
+    assert proc.stdout == ""  # listed once, in the table on stderr
+    assert str(archive) in proc.stderr
     index = read_index(archive)
     assert (index["name"], index["version"], index["subdir"]) == ("recipe-hello", "0.1.0", "linux-64")
     files = extract(archive, tmp_path / "x")

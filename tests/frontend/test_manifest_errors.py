@@ -75,7 +75,8 @@ def test_broken_manifest(defect: str) -> None:
     assert message in error.message
     if help is not None:
         assert error.help is not None and help in error.help
-    assert str(error).startswith(f"{error.path}:{line}: ")
+    column = f":{error.column}" if error.column is not None else ""
+    assert str(error).startswith(f"{error.path}:{line}{column}: ")
 
 
 def test_every_broken_manifest_has_a_case() -> None:

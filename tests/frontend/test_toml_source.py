@@ -70,7 +70,8 @@ def test_format_key_quotes_what_is_not_bare() -> None:
     assert format_key(("workspace", "channels", 1)) == "workspace.channels[1]"
 
 
-def test_invalid_toml_names_the_line() -> None:
+def test_invalid_toml_names_line_and_column_with_a_caret_under_the_text() -> None:
     with pytest.raises(ManifestError) as raised:
-        TomlDocument(Path("x.toml"), "[a]\nb = 1\nc = \n")
-    assert (raised.value.line, str(raised.value)) == (3, "x.toml:3: invalid TOML: Invalid value")
+        TomlDocument(Path("x.toml"), "[a]\nb = 1\nc = [1, 2 x]\n")
+    assert (raised.value.line, raised.value.column) == (3, 11)
+    assert str(raised.value) == "x.toml:3:11: invalid TOML: Unclosed array\n   3 | c = [1, 2 x]\n     |           ^"

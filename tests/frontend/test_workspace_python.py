@@ -65,8 +65,9 @@ def test_workspace_builds_recursively_caches_and_rebuilds_exactly_the_dependents
     built_with = next(files.rglob("greeter/_built_with.py"))
     assert built_with.read_text() == 'BACKEND = "kiln-demo-backend 1.0.0"\n'
 
-    # the app, installed into a fresh prefix from the output directory, runs
-    prefix = kiln_install(tmp_path / "prefix", ["kiln-demo-app"], [out, local_channel])
+    # the app, installed into a fresh prefix from the archives in the output directory, runs
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(a["path"]).name for a in first["delivered"])
+    prefix = kiln_install(tmp_path / "prefix", [str(p) for p in out.glob("*.conda")], [local_channel])
     run = subprocess.run([prefix / "bin" / "kiln-demo-app"], capture_output=True, text=True, check=True)
     assert run.stdout == "hello from a recipe package (greeter built by kiln-demo-backend 1.0.0)\n"
 

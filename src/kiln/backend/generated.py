@@ -76,7 +76,11 @@ class GeneratedRecipe:
             raise RecipeGenerationError(f"`{name}` is not a valid conda package name")
         version = _first(model.version, provider.version, "version")
         if version is None or not str(version).strip():
-            raise RecipeGenerationError("There was no version defined for the recipe")
+            raise RecipeGenerationError(
+                "There was no version defined for the recipe",
+                help='set `version` in `[package]` of the manifest (e.g. `version = "0.1.0"`): a version '
+                "computed at build time (`dynamic = [\"version\"]` in pyproject.toml) is not read",
+            )
         version = str(version).strip()
         if not is_valid_version(version):
             raise RecipeGenerationError(f"`{version}` is not a valid conda version")

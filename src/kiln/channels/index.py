@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,10 +218,26 @@ def add_archives(channel: Path, archives: Sequence[Path]) -> list[Path]:
     return added
 
 
+def _new_file(directory: Path, name: str) -> str:
+    """A new empty file in ``directory`` created with mode 0666 less the umask.
+
+    ``tempfile.mkstemp`` makes files 0600 whatever the umask, and a rename keeps
+    that mode: a channel's archives would then be unreadable to anyone else
+    (another user, the web server serving the channel).
+    """
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise ChannelError(f"cannot create a temporary file in {directory}")
+
+
 def copy_atomically(src: Path, dest: Path, scratch: Path) -> Path:
     """Copy through a temp file in ``scratch`` and a rename: ``dest`` is old or new, never partial."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=scratch)
-    os.close(fd)
+    tmp = _new_file(scratch, dest.name)
     try:
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)
@@ -235,9 +250,9 @@ def copy_atomically(src: Path, dest: Path, scratch: Path) -> Path:
 
 def write_atomically(path: Path, data: bytes, scratch: Path) -> None:
     """Write through a temp file in ``scratch`` and a rename: ``path`` is old or new, never partial."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=scratch)
+    tmp = _new_file(scratch, path.name)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     finally:

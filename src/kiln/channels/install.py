@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from kiln.backend.platforms import current_platform
-from kiln.channels.index import index_is_current
+from kiln.channels.index import add_archives, archive_suffix, index_is_current, read_archives
 from kiln.errors import ChannelError
 
 
@@ -51,6 +52,13 @@ def channel_url(channel: str | Path) -> str:
     if not path.is_dir():
         raise InstallError(f"channel {path} is not a directory")
     if not (path / "noarch" / "repodata.json").is_file():
+        if any(archive_suffix(p) for p in path.iterdir()):
+            raise InstallError(
+                f"{path} holds package archives but is no channel (no noarch/repodata.json): "
+                "`kiln build -o` writes plain files, as `pixi build -o` does",
+                help=f"install the files themselves (`kiln install ... {path}/*.conda`), "
+                f"or make a channel with `kiln publish --to DIR` or `kiln channel add DIR {path}/*.conda`",
+            )
         raise InstallError(
             f"channel {path} has no index (no noarch/repodata.json)", help=f"run `kiln channel index {path}`"
         )
@@ -80,16 +88,30 @@ def install(
 ) -> list[Installed]:
     """Make ``prefix`` hold ``specs`` and their dependencies, solved from ``channels`` only.
 
-    An existing environment at ``prefix`` is changed to exactly that set.
+    A spec may be a package archive (``out/app-1.0-h0_0.conda``, what ``kiln build -o``
+    writes): that very package is installed, from a channel made of the archives
+    given, which comes first. An existing environment at ``prefix`` is changed to
+    exactly that set.
     """
-    if not channels:
+    archives = [Path(s) for s in specs if archive_suffix(Path(s)) and (Path(s).is_file() or os.sep in s)]
+    specs = [s for s in specs if Path(s) not in archives]
+    if not channels and not archives:
         raise InstallError("no channel given: kiln install reads only the channels it is given")
-    if not specs:
+    if not specs and not archives:
         raise InstallError("nothing to install: give at least one package spec")
     prefix = Path(prefix).expanduser().absolute()
     _check_prefix(prefix)
-    urls = [channel_url(c) for c in channels]
-    return asyncio.run(_solve_and_install(prefix, list(specs), urls, platform or current_platform()))
+    with tempfile.TemporaryDirectory(prefix="kiln-install-") as tmp:
+        urls = []
+        if archives:
+            missing = [str(a) for a in archives if not a.is_file()]
+            if missing:
+                raise InstallError(f"no such package archive: {', '.join(missing)}")
+            add_archives(Path(tmp), archives)
+            urls.append(Path(tmp).as_uri())
+            specs = [*(f"{i.name} =={i.version} {i.build}" for i in read_archives(archives)), *specs]
+        urls += [channel_url(c) for c in channels]
+        return asyncio.run(_solve_and_install(prefix, list(specs), urls, platform or current_platform()))
 
 
 async def _solve_and_install(prefix: Path, specs: list[str], urls: list[str], platform: str) -> list[Installed]:

@@ -48,8 +48,8 @@ def _parse_package_format(value: str | None):
 
 def build_options(f):
     options = [
-        click.option("--path", "--manifest-path", "path", type=click.Path(path_type=Path), default=Path("."),
-                     help="Package directory or manifest (pixi.toml, pyproject.toml, recipe.yaml)."),
+        click.option("--path", "--manifest-path", "path", type=click.Path(path_type=Path), default=None,
+                     help="Package directory or manifest (pixi.toml, pyproject.toml, recipe.yaml); default `.`."),
         click.option("-t", "--target-platform", default=None, help="Platform the package is for (default: current)."),
         click.option("--build-platform", default=None, help="Platform the build runs on (default: current)."),
         click.option("-b", "--build-dir", type=click.Path(path_type=Path), default=None,
@@ -79,7 +79,8 @@ def build_options(f):
     return f
 
 
-def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None) -> None:
+def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None):
+    """Build as ``kw`` says; returns the summary and the reporter (for :func:`_report`)."""
     from kiln.backend.platforms import current_platform
     from kiln.cli.progress import make_reporter
     from kiln.frontend.build import BuildOptions, build
@@ -88,7 +89,7 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
         verbose=kw["verbose"], quiet=kw["quiet"], progress=not (kw["no_progress"] or kw["as_json"]), color=kw["color"]
     )
     options = BuildOptions(
-        path=kw["path"],
+        path=kw["path"] or Path("."),
         output_dir=output_dir.absolute() if output_dir else None,
         target_platform=kw["target_platform"] or current_platform(),
         build_platform=kw["build_platform"] or current_platform(),
@@ -111,7 +112,7 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
         from kiln.frontend.publish import publish
 
         summary.delivered = publish(summary.delivered, publish_to)
-    _report(summary, kw, reporter)
+    return summary, reporter
 
 
 def _report(summary, kw: dict, reporter) -> None:
@@ -133,8 +134,6 @@ def _report(summary, kw: dict, reporter) -> None:
     if not kw["quiet"] and summary.delivered:
         rows = [[a.name, a.version, a.build, a.subdir, str(a.path)] for a in summary.delivered]
         reporter.table("archives written", ["package", "version", "build", "subdir", "file"], rows)
-    for artifact in summary.delivered:
-        click.echo(str(artifact.path))
 
 
 def _as_json(summary) -> dict:
@@ -158,19 +157,76 @@ def _as_json(summary) -> dict:
 def register(cli: click.Group) -> None:
     @cli.command("build")
     @click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-                  help="Where archives are written (<dir>/<subdir>/<file>).")  # fmt: skip
+                  help="Where the archives are written, as flat <name>-<version>-<build>.conda files.")  # fmt: skip
     @build_options
     def build_command(output_dir: Path, **kw) -> None:
         """Build the package at --path (and the source packages it needs)."""
-        run_build(output_dir, kw)
+        summary, reporter = run_build(output_dir, kw)
+        _report(summary, kw, reporter)
 
     @cli.command("publish")
-    @click.option("--to", "--target-channel", "target", type=click.Path(path_type=Path), required=True,
-                  help="Local channel directory to add the archives to (created and indexed).")  # fmt: skip
+    @click.option("--target-channel", "--to", "target_channel", type=click.Path(path_type=Path), default=None,
+                  help="Local channel directory to add the archives to (created and indexed).")
+    @click.option("--target-dir", type=click.Path(path_type=Path), default=None,
+                  help="Directory to copy the archives into, flat and not indexed (default: `.`).")
     @build_options
-    def publish_command(target: Path, **kw) -> None:
-        """Build, then add the archives to a local channel (like `pixi publish --to`)."""
-        import tempfile
+    def publish_command(target_channel: Path | None, target_dir: Path | None, **kw) -> None:
+        """Build, then add the archives to a local channel or copy them into a directory (as `pixi publish`).
 
-        with tempfile.TemporaryDirectory(prefix="kiln-publish-") as tmp:
-            run_build(Path(tmp), kw, publish_to=target)
+        Without --path, every package of the workspace with `publish = true` in its
+        [package] is published, dependencies first; when none opts in, the package at `.`.
+        """
+        if target_channel is not None and target_dir is not None:
+            raise click.UsageError("--target-channel/--to and --target-dir are mutually exclusive")
+        if target_channel is not None and "://" in str(target_channel) and not str(target_channel).startswith("file://"):
+            raise click.UsageError(
+                f"{target_channel}: kiln publishes to local channels only (a directory or a file:// URL)"
+            )
+        if target_channel is not None and str(target_channel).startswith("file://"):
+            from urllib.parse import urlparse
+            from urllib.request import url2pathname
+
+            target_channel = Path(url2pathname(urlparse(str(target_channel)).path))
+        paths = [kw["path"]] if kw["path"] is not None else _publish_set() or [Path(".")]
+        summaries = []
+        reporter = None
+        for path in paths:
+            one = {**kw, "path": path}
+            if target_channel is not None:
+                import tempfile
+
+                with tempfile.TemporaryDirectory(prefix="kiln-publish-") as tmp:
+                    summary, reporter = run_build(Path(tmp), one, publish_to=target_channel)
+            else:
+                summary, reporter = run_build(target_dir or Path("."), one)
+            summaries.append(summary)
+        _report(_merge(summaries), kw, reporter)
+
+
+def _publish_set() -> list[Path]:
+    from kiln.frontend.publish import publish_set
+    from kiln.frontend.workspace import load_workspace
+
+    return [p.directory for p in publish_set(load_workspace(Path(".")).root)]
+
+
+def _merge(summaries: list):
+    """One summary for a publish of several packages: each archive once."""
+    first = summaries[0]
+    if len(summaries) == 1:
+        return first
+    seen: set[str] = set()
+    delivered = []
+    packages = []
+    for summary in summaries:
+        packages.extend(summary.packages)
+        for artifact in summary.delivered:
+            if str(artifact.path) not in seen:
+                seen.add(str(artifact.path))
+                delivered.append(artifact)
+    first.packages = packages
+    first.delivered = delivered
+    first.backends_started = sum(s.backends_started for s in summaries)
+    for summary in summaries[1:]:
+        first.rendered.update(summary.rendered)
+    return first

@@ -89,14 +89,15 @@ def index_command(directory: Path) -> None:
 
 @click.command("install")
 @click.option("-p", "--prefix", required=True, type=click.Path(path_type=Path), help="Environment to create.")
-@click.option("-c", "--channel", "channels", multiple=True, required=True,
+@click.option("-c", "--channel", "channels", multiple=True,
               help="Local channel (directory or file:// URL), highest priority first.")
 @click.option("--platform", default=None, help="Platform of the environment (default: this machine's).")
 @click.argument("specs", nargs=-1, required=True)
 def install_command(prefix: Path, channels: tuple[str, ...], platform: str | None, specs: tuple[str, ...]) -> None:
     """Install SPECS from local channels into a fresh environment at PREFIX, to try a built package.
 
-    Only local channels are read: nothing is downloaded.
+    A SPEC may be a package archive (what `kiln build -o` writes): that package is
+    installed. Only local channels are read: nothing is downloaded.
     """
     from kiln.channels.install import install
 

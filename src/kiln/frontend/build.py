@@ -24,7 +24,7 @@ import shutil
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,16 @@ import msgspec
 
 from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
-from kiln.errors import DependencyCycleError, KilnError
+from kiln.channels.index import ARCHIVE_SUFFIXES
+from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError, ManifestError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import LocalChannel
-from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend
+from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
 from kiln.frontend.lock import WorkspaceLock
-from kiln.frontend.sources import Checkout, locate
+from kiln.frontend.publish import deliver_flat
+from kiln.frontend.reachability import offline_help, unreachable
+from kiln.frontend.error_locations import locate_config_error, locate_package_error, locate_source_error
+from kiln.frontend.sources import Checkout, SourceError, locate
 from kiln.protocol import types as t
 from kiln.protocol.client import BackendProcess
 
@@ -154,10 +158,12 @@ class Package:
 class Backends:
     """Backend processes by package, started on first need and closed at the end."""
 
-    def __init__(self, workspace: Path, pixi_dir: Path, reporter: Reporter) -> None:
+    def __init__(self, workspace: Path, pixi_dir: Path, reporter: Reporter, before_start=None) -> None:
         self.workspace = workspace
         self.pixi_dir = pixi_dir
         self.reporter = reporter
+        self.before_start = before_start
+        """Called before each backend starts (the channel check: it runs once)."""
         self.started = 0
         self._procs: dict[int, BackendProcess] = {}
         self._lock = threading.Lock()
@@ -168,6 +174,8 @@ class Backends:
             if proc is not None:
                 return proc
             self.started += 1
+        if self.before_start is not None:
+            self.before_start()
         label = package.label
         proc = BackendProcess(
             list(package.command.argv),
@@ -189,6 +197,12 @@ class Backends:
                     **_checkout_root(package),
                 )
             )
+        except BackendError as exc:
+            proc.kill()
+            located = locate_config_error(exc, _table(package))
+            if located is None:
+                raise
+            raise located from None
         except BaseException:
             proc.kill()
             raise
@@ -257,12 +271,39 @@ class BuildSession:
         meta_root = options.build_dir.absolute() if options.build_dir else self.pixi_dir / "meta-v0"
         ignore = ["**/__pycache__/**", "**/*.pyc", str(meta_root)]
         if options.output_dir is not None:
-            ignore.append(str(options.output_dir.absolute()))
+            # the archives kiln writes there (flat, as pixi does) are never inputs;
+            # the rest of the directory (`-o .` in a package) may well be
+            out = options.output_dir.absolute()
+            ignore.extend(str(out / f"*{suffix}") for suffix in ARCHIVE_SUFFIXES)
         self.metadata = MetadataCache(meta_root, ignore)
         self.artifacts = ArtifactCache(self.pixi_dir / "artifacts-v0", ignore)
-        self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter)
+        self.workspace = workspace
+        self._channels_checked = False
+        self._check_lock = threading.Lock()
+        self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter, self._check_channels)
         self.packages: dict[tuple[str, str], Package] = {}
         self._kiln_id = _kiln_fingerprint()
+
+    def _check_channels(self) -> None:
+        """Say an unreachable channel once, before a backend spends seconds retrying it."""
+        with self._check_lock:
+            if self._channels_checked:
+                return
+            self._channels_checked = True
+            failed = unreachable(self.channels)
+        if not failed:
+            return
+        manifest = getattr(self.workspace, "manifest_path", None)
+        channel, error = failed[0]
+        line = _channel_line(manifest, channel) if channel in self.workspace_channels else None
+        origin = "given with `--channel`" if channel not in self.workspace_channels else "a `[workspace]` channel"
+        others = "".join(f"\n  also unreachable: {c}: {e}" for c, e in failed[1:])
+        raise ManifestError(
+            f"cannot reach the channel {channel} ({origin}): {error}{others}",
+            path=manifest if line else None,
+            line=line,
+            help=offline_help(manifest),
+        )
 
     # -- planning --------------------------------------------------------------------------
 
@@ -274,16 +315,26 @@ class BuildSession:
             return existing
         manifest = found.extra.get("package")
         spec = getattr(manifest, "backend", None)
-        command = resolve_backend(
-            found.backend,
-            version=getattr(spec, "version", None),
-            channels=self._backend_channels(found),
-            additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
-        )
+        try:
+            command = resolve_backend(
+                found.backend,
+                version=getattr(spec, "version", None),
+                channels=self._backend_channels(found),
+                additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
+            )
+        except BackendNotFoundError as exc:
+            table = getattr(manifest, "table", None)
+            if table is None or command_is_override():
+                raise
+            message = exc.message.strip()
+            raise table.error(message, "build", "backend", "name", help=unknown_backend_help(found.backend)) from None
         build_source = getattr(manifest, "build_source", None)
-        build_checkout = (
-            locate(build_source, found.manifest_path.parent, self.pixi_dir / "sources-v0") if build_source else None
-        )
+        try:
+            build_checkout = (
+                locate(build_source, found.manifest_path.parent, self.pixi_dir / "sources-v0") if build_source else None
+            )
+        except SourceError as exc:
+            raise locate_source_error(exc, getattr(manifest, "table", None), None) from None
         build = self.options.build_platform
         label = found.package_name or _label_of(found)
         pkg = Package(checkout, found, command, build_checkout, host, build, label)
@@ -335,7 +386,13 @@ class BuildSession:
         else:
             self.reporter.state(pkg.label, "resolving", lookup.reason)
             backend = self.backends.get(pkg, model)
-            result = backend.conda_outputs(self._outputs_params(pkg))
+            try:
+                result = backend.conda_outputs(self._outputs_params(pkg))
+            except BackendError as exc:
+                located = locate_config_error(exc, _table(pkg)) or locate_package_error(exc, _table(pkg))
+                if located is None:
+                    raise
+                raise located from None
             globs = list(result.input_globs)
             for output in result.outputs:
                 globs.extend(g for g in output.input_globs or [] if g not in globs)
@@ -365,7 +422,10 @@ class BuildSession:
                 for dep in deps.depends:
                     if dep.source is t.UNSET:
                         continue
-                    checkout = locate(dep.source, pkg.base_dir, sources)
+                    try:
+                        checkout = locate(dep.source, pkg.base_dir, sources)
+                    except SourceError as exc:
+                        raise locate_source_error(exc, _table(pkg), dep.name) from None
                     host = pkg.build_platform if bucket == "build" else pkg.host_platform
                     target = self._package(checkout, None, host)
                     if (target, dep.name) not in edges:
@@ -602,7 +662,11 @@ class BuildSession:
         return [done[id(p)] for p in ordered]
 
     def _deliver(self, root: Package) -> list[Artifact]:
-        """Root outputs and the source packages they need at run time, to ``output_dir``."""
+        """Root outputs and the source packages they need at run time, to ``output_dir``.
+
+        Flat ``<name>-<version>-<build>.conda`` files, as ``pixi build -o`` writes
+        them; ``kiln publish --to`` makes a channel of them instead.
+        """
         if self.options.output_dir is None:
             return []
         wanted: list[CachedArtifact] = []
@@ -625,12 +689,7 @@ class BuildSession:
 
         for name in root.needed:
             visit(root, name)
-        out = LocalChannel(self.options.output_dir, sorted({c.result["subdir"] for c in wanted}))
-        delivered = [
-            replace(_artifact(c), path=out.add(c.path, c.result["subdir"], c.sha256)) for c in wanted
-        ]
-        out.index()  # the output directory is a channel: `kiln install -c <output-dir>` works
-        return delivered
+        return deliver_flat([_artifact(c) for c in wanted], self.options.output_dir)
 
     def _render_summary(self, ordered: list[Package]) -> BuildSummary:
         rendered: dict[str, str] = {}
@@ -653,6 +712,38 @@ class BuildSession:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def command_is_override() -> bool:
+    """Is the backend named by pixi's override variables (then the manifest line is not at fault)?"""
+    return "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in os.environ or bool(os.environ.get("PIXI_BUILD_BACKEND_OVERRIDE"))
+
+
+def _channel_line(manifest: Path | None, channel: str) -> int | None:
+    """The line of ``channel`` in the workspace manifest's ``channels``, if it is written there."""
+    if manifest is None:
+        return None
+    from kiln.frontend.channel_urls import InvalidChannel, channel_location
+    from kiln.frontend.manifest_files import read_manifest
+
+    try:
+        found = read_manifest(manifest)
+        table = found.workspace_table() if found is not None else None
+    except KilnError:
+        return None
+    for index, entry in enumerate((table.get("channels") if table is not None else None) or []):
+        name = entry.get("channel") if isinstance(entry, dict) else entry
+        try:
+            if isinstance(name, str) and channel_location(name, root=manifest.parent) == channel:
+                return table.doc.line_of(table.path + ("channels", index))
+        except InvalidChannel:
+            continue
+    return None
+
+
+def _table(package: Package):
+    """The package's ``[package]`` table (None for a bare recipe): where its keys are written."""
+    return getattr(package.found.extra.get("package"), "table", None)
 
 
 def _checkout_root(package: Package) -> dict[str, str]:

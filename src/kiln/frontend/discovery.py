@@ -57,7 +57,9 @@ def discover(path: Path) -> Discovered:
             found = _from_manifest(path)
             if found is not None:
                 return found
-            raise KilnError(f"{path} has no [package] section, so there is nothing to build")
+            raise KilnError(
+                f"{path} has no [package] section, so there is nothing to build", help=_packages_below_help(path.parent)
+            )
         raise KilnError(
             f"don't know how to build {path}: expected a directory, pixi.toml, pyproject.toml, recipe.yaml "
             "or package.xml"
@@ -77,8 +79,69 @@ def discover(path: Path) -> Discovered:
         )
     raise KilnError(
         f"no package found in {path}: expected a pixi.toml or pyproject.toml with a [package] section, "
-        "or a recipe.yaml"
+        "or a recipe.yaml",
+        help=_packages_below_help(path),
     )
+
+
+#: Directories a package walk never enters (besides hidden ones): build products and caches.
+_SKIP_DIRS = frozenset({"build", "dist", "node_modules", "__pycache__", "target", "site-packages"})
+
+
+@dataclass(frozen=True)
+class FoundPackage:
+    """A buildable package found below a workspace root."""
+
+    directory: Path
+    name: str
+    publish: bool = False
+    manifest: Any = None
+    """The :class:`~kiln.frontend.manifest.PackageManifest`; None for a bare recipe."""
+
+
+def packages_below(root: Path) -> list[FoundPackage]:
+    """Every package below ``root`` (itself included), as pixi's workspace walk finds them.
+
+    A directory with a manifest ``[package]`` is a package (its ``recipe/`` is not a
+    second one); else a directory with a ``recipe.yaml`` is. Hidden directories,
+    build products and directories holding a workspace of their own are skipped.
+    """
+    from kiln.frontend.manifest import load_package_manifest
+    from kiln.frontend.manifest_files import find_manifest
+
+    root = root.absolute()
+    found: list[FoundPackage] = []
+    for directory, dirs, _files in os.walk(root):
+        here = Path(directory)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        manifest = find_manifest(here)
+        if here != root and manifest is not None and manifest.workspace_table() is not None:
+            dirs[:] = []
+            continue
+        package = load_package_manifest(here) if manifest is not None and manifest.package_table() else None
+        if package is not None:
+            found.append(FoundPackage(here, package.name or here.name, package.publish, package))
+            dirs[:] = [d for d in dirs if d != "recipe"]
+            continue
+        if find_recipe_in(here) is not None:
+            found.append(FoundPackage(here, here.name))
+            dirs[:] = [d for d in dirs if d != "recipe"]
+    return found
+
+
+def _packages_below_help(path: Path) -> str | None:
+    """What to run instead, when ``kiln build`` was pointed at a directory above packages."""
+    try:
+        below = packages_below(path)
+    except KilnError:
+        return None
+    if not below:
+        return None
+    lines = ["the packages below it, and how to build each:"]
+    for pkg in below:
+        rel = os.path.relpath(pkg.directory, Path.cwd())
+        lines.append(f"    kiln build --path {rel}    # {pkg.name}")
+    return "\n".join(lines)
 
 
 def _recipe(recipe: Path) -> Discovered:
@@ -161,6 +224,26 @@ def _own_executable(name: str) -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which(name)
+
+
+def own_backends() -> list[str]:
+    """The backends kiln ships, by executable name."""
+    from kiln.cli.backends import DESCRIPTORS
+
+    return sorted(DESCRIPTORS)
+
+
+def unknown_backend_help(name: str) -> str:
+    """What to do about a backend name kiln has not got: the nearest of its own, or channels."""
+    import difflib
+
+    own = own_backends()
+    close = difflib.get_close_matches(name, own, n=1, cutoff=0.6)
+    lines = [f"did you mean `{close[0]}`?"] if close else []
+    lines.append("kiln ships " + ", ".join(f"`{b}`" for b in own) + f"; any other backend (such as `{name}`) is "
+                 "installed from conda channels: list them in `[package.build.backend] channels = [...]` "
+                 "or in `[workspace] channels`, or pass `--channel`")  # fmt: skip
+    return "\n        ".join(lines)
 
 
 def resolve_backend(

@@ -46,8 +46,10 @@ def _state(path: Path) -> FileState:
 def with_exclusions(globs: list[str], root: Path, ignore: list[str]) -> list[str]:
     """``globs`` plus ``!`` patterns for what never counts as an input.
 
-    ``ignore`` holds glob patterns and absolute paths (e.g. the output directory);
-    a path outside ``root`` needs no pattern. Exclusions go last: the last match wins.
+    ``ignore`` holds glob patterns and absolute paths: a directory (everything
+    below it is excluded) or a glob (``/abs/out/*.conda``: the archives written
+    there); a path outside ``root`` needs no pattern. Exclusions go last: the last
+    match wins.
     """
     extra = []
     for item in ignore:
@@ -56,7 +58,10 @@ def with_exclusions(globs: list[str], root: Path, ignore: list[str]) -> list[str
                 rel = Path(item).relative_to(root)
             except ValueError:
                 continue
-            extra.append(f"!/{rel.as_posix()}/**" if rel.parts else "!**")
+            if any(c in item for c in "*?["):
+                extra.append(f"!/{rel.as_posix()}")
+            else:
+                extra.append(f"!/{rel.as_posix()}/**" if rel.parts else "!**")
         else:
             extra.append(f"!{item}")
     return [*globs, *(e for e in extra if e not in globs)]

@@ -40,7 +40,7 @@ __all__ = ["BackendSpec", "PackageManifest", "Workspace", "load_package_manifest
 PACKAGE_KEYS = (
     "name", "version", "description", "authors", "license", "license-file", "readme", "homepage", "repository",
     "documentation", "build", "build-dependencies", "host-dependencies", "run-dependencies", "run-constraints",
-    "extra-dependencies", "run-exports", "target",
+    "extra-dependencies", "run-exports", "target", "publish",
 )  # fmt: skip
 
 
@@ -62,6 +62,10 @@ class PackageManifest:
     """``[package.build.config]`` as JSON, keys unchanged; None if absent."""
     target_configuration: dict[str, Any] | None
     """``[package.build.target.<selector>.config]`` by selector, in manifest order; None if none."""
+    publish: bool = False
+    """``publish = true``: ``pixi publish`` without ``--path`` publishes this package."""
+    table: Table | None = None
+    """The ``[package]`` table: where each key is written, for errors found after parsing."""
 
     @property
     def backend_name(self) -> str:
@@ -146,6 +150,8 @@ def load_package_manifest(path: Path, *, channel_alias: str = DEFAULT_CHANNEL_AL
         project_model=model,
         configuration=build.configuration,
         target_configuration=build.target_configuration,
+        publish=bool(package.boolean("publish")),
+        table=package,
     )
 
 

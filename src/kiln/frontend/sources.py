@@ -23,7 +23,15 @@ from kiln.protocol import types as t
 
 
 class SourceError(KilnError):
-    """A source dependency could not be found, fetched or unpacked."""
+    """A source dependency could not be found, fetched or unpacked.
+
+    ``key`` names the field of the source spec at fault (``path``, ``branch``,
+    ``sha256``, ...), so that the front end can point at its manifest line.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, help: str | None = None) -> None:
+        super().__init__(message, help=help)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,12 @@ def locate(spec: t.SourcePackageSpec, base_dir: Path, sources_dir: Path) -> Chec
         path = Path(loc.path).expanduser()
         directory = (path if path.is_absolute() else base_dir / path).resolve()
         if not directory.exists():
-            raise SourceError(f"source dependency path `{loc.path}` does not exist (resolved to {directory})")
+            raise SourceError(
+                f"source dependency path `{loc.path}` does not exist (resolved to {directory})",
+                key="path",
+                help=f"a relative `path` starts at {base_dir}; point it at the directory holding the package's "
+                "pixi.toml, pyproject.toml or recipe.yaml",
+            )
         return Checkout(directory, mutable=True, identity=f"path:{directory}")
     if isinstance(loc, t.GitLocation):
         return checkout_git(loc, base_dir, sources_dir)
@@ -108,7 +121,14 @@ def checkout_git(loc: t.GitLocation, base_dir: Path, sources_dir: Path) -> Check
     try:
         commit = _git("--git-dir", str(mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except SourceError:
-        raise SourceError(f"git source {loc.git}: no such branch, tag or revision `{ref.rsplit('/', 1)[-1]}`") from None
+        field = "rev" if rev is None or rev == "defaultBranch" or rev.rev is not None else (
+            "branch" if rev.branch is not None else "tag"
+        )
+        raise SourceError(
+            f"git source {loc.git}: no such branch, tag or revision `{ref.rsplit('/', 1)[-1]}`",
+            key=field,
+            help=f"`git ls-remote {url}` lists the branches and tags there",
+        ) from None
     tree = root / commit
     if not tree.exists():
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{commit[:12]}."))
@@ -135,7 +155,7 @@ def _download(url: str, dest: Path) -> None:
         with urllib.request.urlopen(url, timeout=120) as response, open(dest, "wb") as fh:
             shutil.copyfileobj(response, fh)
     except (OSError, ValueError) as exc:
-        raise SourceError(f"failed to download {url}: {exc}") from None
+        raise SourceError(f"failed to download {url}: {exc}", key="url") from None
 
 
 def _extract(archive: Path, dest: Path) -> None:
@@ -165,9 +185,13 @@ def fetch_url(loc: t.UrlLocation, sources_dir: Path) -> Checkout:
             data = archive.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             if loc.sha256 and loc.sha256.lower() != sha:
-                raise SourceError(f"{loc.url}: sha256 mismatch: expected {loc.sha256}, got {sha}")
+                raise SourceError(
+                    f"{loc.url}: sha256 mismatch: expected {loc.sha256}, got {sha}",
+                    key="sha256",
+                    help=f'if the archive changed on purpose, set `sha256 = "{sha}"`; else check the `url`',
+                )
             if loc.md5 and loc.md5.lower() != hashlib.md5(data).hexdigest():
-                raise SourceError(f"{loc.url}: md5 mismatch")
+                raise SourceError(f"{loc.url}: md5 mismatch", key="md5")
             unpacked = tmp / "src"
             _extract(archive, unpacked)
             entries = list(unpacked.iterdir())

@@ -20,7 +20,7 @@ from typing import Any
 
 import tomli
 
-from kiln.errors import KilnError, ManifestError
+from kiln.errors import KilnError, ManifestError, toml_syntax_error
 
 KeyPath = tuple[str | int, ...]
 
@@ -74,7 +74,7 @@ class TomlDocument:
         try:
             self.data: dict[str, Any] = tomli.loads(text)
         except tomli.TOMLDecodeError as exc:
-            raise ManifestError(f"invalid TOML: {exc.msg}", path=path, line=exc.lineno) from None
+            raise toml_syntax_error(path, text, exc.msg, exc.lineno, exc.colno) from None
         self._lines = _KeyScanner(text).scan()
 
     @classmethod
@@ -94,6 +94,10 @@ class TomlDocument:
             if line is not None:
                 return line
         return None
+
+    def key_paths(self) -> list[KeyPath]:
+        """Every key path of the document, in the order they are written."""
+        return list(self._lines)
 
     def table(self, path: KeyPath = ()) -> Table:
         """A view of the table at ``path`` (the document root by default)."""

@@ -188,7 +188,8 @@ def test_invalid_toml_names_file_and_line(drive) -> None:
     project = drive("python-bad-toml")
     with pytest.raises(BackendError) as info:
         project.outputs()
-    assert f"{project.source / 'pyproject.toml'}:8: invalid TOML" in str(info.value)
+    assert f"{project.source / 'pyproject.toml'}:8:44: invalid TOML" in str(info.value)
+    assert str(info.value).splitlines()[-1] == "     | " + " " * 43 + "^"  # under the end of the line
 
 
 @pytest.mark.build

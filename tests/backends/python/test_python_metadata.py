@@ -23,7 +23,7 @@ def test_invalid_toml_names_file_and_line(backend_factory) -> None:
     err = error_for(backend_factory, '[project]\nname = "demo"\nversion = 1.0.0\n')
     assert err.path is not None and err.path.name == "pyproject.toml"
     assert err.line == 3
-    assert str(err).startswith(f"{err.path}:3: invalid TOML")
+    assert str(err).startswith(f"{err.path}:3:14: invalid TOML")
 
 
 def test_unterminated_table_header(backend_factory) -> None:

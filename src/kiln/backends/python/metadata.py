@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiln.backend.generated import MetadataProvider
-from kiln.errors import ManifestError
+from kiln.errors import ManifestError, toml_syntax_error
 from kiln.protocol import log
 
 PYPROJECT = "pyproject.toml"
@@ -215,7 +215,7 @@ class _Validator:
         return self.requirements(build_system["requires"], "requires", "build-system")
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
 
 
 def load_pyproject(path: Path) -> Pyproject:
@@ -229,10 +229,13 @@ def load_pyproject(path: Path) -> Pyproject:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _TOML_POSITION.search(message)
-        line = None
+        line = column = None
         if m:
             line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
+            column = int(m.group(2)) if m.group(2) else len(text.splitlines()[-1] if text.splitlines() else "") + 1
             message = message[: m.start()]
+        if line is not None and column is not None:
+            raise toml_syntax_error(path, text, message, line, column) from None
         raise ManifestError(f"invalid TOML: {message}", path=path, line=line) from None
     check = _Validator(path, text)
     project, dependencies = (None, []) if "project" not in data else check.project(data["project"])
