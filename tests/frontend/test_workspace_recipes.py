@@ -154,6 +154,13 @@ def test_git_and_url_source_dependencies(tmp_path):
     # pinned sources: the second run reuses everything without looking at files
     again = build_json("--path", ws / "app", "-o", tmp_path / "out")
     assert set(statuses(again).values()) == {"cached"} and again["backends_started"] == 0
+    # the pin is part of the identity: a changed sha256 is checked although the archive is cached
+    wrong = hashlib.sha256(b"another archive").hexdigest()
+    app_manifest.write_text(app_manifest.read_text().replace(sha, wrong))
+    proc = kiln("build", "--path", ws / "app", "-o", tmp_path / "out", "--no-progress")
+    assert proc.returncode == 1
+    assert f"{archive.as_uri()}: sha256 mismatch: expected {wrong}, got {sha}" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_a_failed_build_caches_nothing_and_the_fix_builds(tmp_path):
