@@ -89,6 +89,10 @@ def test_artifact_cache_store_lookup_and_reasons(tmp_path):
     changed = {**components, "dependencies": {"lib/h1_0/linux-64": "bbb"}}
     assert cache.lookup("pkg", cache_key(changed), src, changed).reason == "dependency lib/h1_0/linux-64 was rebuilt"
     assert explain_key_change({"configuration": {"a": 1}}, {"configuration": {"a": 2}}) == "the backend configuration changed"
+    pinned = {"run_dependencies": {"liba": ["liba ==1.0 h1_0"]}}
+    repinned = {"run_dependencies": {"liba": ["liba ==1.1 h2_0"]}}
+    why = "the run requirement on liba changed (liba ==1.0 h1_0 -> liba ==1.1 h2_0)"
+    assert explain_key_change(pinned, repinned) == why
 
 
 # -- sources ------------------------------------------------------------------------------
