@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 from kiln.frontend.discovery import discover
-from kiln.frontend.manifest import load_package_manifest
+from kiln.protocol import types as t
 from tests.conftest import PROJECTS, backend_exe
 
 RECIPE = """\
@@ -33,17 +34,24 @@ def rattler_build_project(directory: Path, extra: str = "") -> Path:
 
 
 def test_discovery_picks_the_manifest_backend() -> None:
-    """`kiln build` on a pixi.toml package: the backend named in [package.build], no build needed."""
+    """`kiln build` on a pixi.toml package: what the manifest says, read through the shared loader.
+
+    Each value is the one written in full-package/pixi.toml (the model: the expected JSON
+    beside it), so a bug in the shared manifest reader shows here too."""
     directory = PROJECTS / "manifests" / "full-package"
     found = discover(directory)
-    package = load_package_manifest(directory)
-    assert found.backend == "pixi-build-python"
+    assert found.backend == "pixi-build-python"  # [package.build] backend, through [workspace.dependencies]
     assert found.manifest_path == directory / "pixi.toml"
-    assert found.source_dir == directory / "src"
+    assert found.source_dir == directory / "src"  # [package.build] source = { path = "src" }
     assert found.package_name == "full"
-    assert found.project_model == package.project_model
-    assert found.configuration == package.configuration
-    assert found.target_configuration == package.target_configuration
+    expected_model = json.loads((directory / "expected_project_model.json").read_text(encoding="utf-8"))
+    assert t.to_builtins(found.project_model) == expected_model
+    assert found.project_model.name == "full" and found.project_model.version == "2.0.0"  # version from [workspace]
+    assert found.project_model.build_number == 3 and found.project_model.build_string_prefix == "cuda"
+    assert found.configuration == {"noarch": False, "extra-args": ["-v"]}
+    # pixi sends `osx` as the `macos` family (spec protocol.md §5.4); manifest order is kept
+    assert found.target_configuration == {"macos": {"extra-args": ["-DOSX"]}, "linux-64": {"extra-args": ["-DLINUX"]}}
+    assert list(found.target_configuration) == ["macos", "linux-64"]
 
 
 def test_discovery_of_a_member_and_a_pyproject() -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import os
 import subprocess
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
 
 from kiln.frontend.cache import ArtifactCache, MetadataCache, cache_key, explain_key_change
 from kiln.frontend.fingerprint import compare, snapshot, with_exclusions
-from kiln.frontend.sources import SourceError, locate
+from kiln.frontend.sources import ChecksumMismatch, SourceError, locate
 from kiln.protocol import types as t
 
 
@@ -86,6 +89,10 @@ def test_artifact_cache_store_lookup_and_reasons(tmp_path):
     changed = {**components, "dependencies": {"lib/h1_0/linux-64": "bbb"}}
     assert cache.lookup("pkg", cache_key(changed), src, changed).reason == "dependency lib/h1_0/linux-64 was rebuilt"
     assert explain_key_change({"configuration": {"a": 1}}, {"configuration": {"a": 2}}) == "the backend configuration changed"
+    pinned = {"run_dependencies": {"liba": ["liba ==1.0 h1_0"]}}
+    repinned = {"run_dependencies": {"liba": ["liba ==1.1 h2_0"]}}
+    why = "the run requirement on liba changed (liba ==1.0 h1_0 -> liba ==1.1 h2_0)"
+    assert explain_key_change(pinned, repinned) == why
 
 
 # -- sources ------------------------------------------------------------------------------
@@ -132,22 +139,90 @@ def test_git_branch_tag_rev_and_subdirectory(repo, tmp_path):
         locate(t.SourcePackageSpec(git=t.GitLocation(git=str(repo), subdirectory="missing")), tmp_path, sources)
 
 
+def make_archive(path: Path, top: str, recipe: str) -> str:
+    """A tar.gz with one top directory holding ``recipe.yaml``; its sha256."""
+    content = path.parent / f"content-{path.name}" / top
+    write(content, "recipe.yaml", recipe)
+    with tarfile.open(path, "w:gz") as tf:
+        tf.add(content, arcname=top)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_url_archive_with_checksum(tmp_path):
-    content = tmp_path / "content" / "mypkg-1.0"
-    write(content, "recipe.yaml", "from an archive")
     archive = tmp_path / "mypkg-1.0.tar.gz"
-    with tarfile.open(archive, "w:gz") as tf:
-        tf.add(content, arcname="mypkg-1.0")
-    sha = hashlib.sha256(archive.read_bytes()).hexdigest()
+    sha = make_archive(archive, "mypkg-1.0", "from an archive")
+    sources = tmp_path / "sources"
     spec = t.SourcePackageSpec(url=t.UrlLocation(url=archive.as_uri(), sha256=sha))
-    checkout = locate(spec, tmp_path, tmp_path / "sources")
+    checkout = locate(spec, tmp_path, sources)
     assert (checkout.directory / "recipe.yaml").read_text() == "from an archive"  # single top dir stripped
     assert checkout.identity == f"url:{archive.as_uri()}#sha256={sha}"
+    # a wrong pin is caught even though the archive is already unpacked in the same cache
     bad = t.SourcePackageSpec(url=t.UrlLocation(url=archive.as_uri(), sha256="0" * 64))
+    with pytest.raises(ChecksumMismatch, match=f"sha256 mismatch: expected {'0' * 64}, got {sha}") as caught:
+        locate(bad, tmp_path, sources)
+    assert (caught.value.expected, caught.value.actual) == ("0" * 64, sha)
     with pytest.raises(SourceError, match="sha256 mismatch"):
-        locate(bad, tmp_path, tmp_path / "other-sources")
+        locate(bad, tmp_path, tmp_path / "other-sources")  # and on a first fetch
     with pytest.raises(SourceError, match="failed to download"):
         locate(t.SourcePackageSpec(url=t.UrlLocation(url=(tmp_path / "missing.tar.gz").as_uri())), tmp_path, tmp_path / "s")
+
+
+class _Counting(http.server.SimpleHTTPRequestHandler):
+    requests: list[str]
+
+    def do_GET(self):  # noqa: N802 -- the stdlib's name
+        self.requests.append(self.path)
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """A directory served over HTTP on 127.0.0.1 (bypassing the suite's closed proxy); the request log."""
+    root = tmp_path / "served"
+    root.mkdir()
+    requests: list[str] = []
+    handler = functools.partial(type("H", (_Counting,), {"requests": requests}), directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_changed_url_pin_is_checked_against_the_cached_archive(served, tmp_path):
+    """The sha256 is part of the source's identity: a cached checkout is reused only for its own pin."""
+    root, base, requests = served
+    url = f"{base}/mypkg-1.0.tar.gz"
+    sources = tmp_path / "sources"
+    sha1 = make_archive(root / "mypkg-1.0.tar.gz", "mypkg-1.0", "release one")
+    pin = lambda sha: t.SourcePackageSpec(url=t.UrlLocation(url=url, sha256=sha))  # noqa: E731
+    first = locate(pin(sha1), tmp_path, sources)
+    assert (first.directory / "recipe.yaml").read_text() == "release one"
+    assert locate(pin(sha1), tmp_path, sources) == first and len(requests) == 1  # the pin matches: no download
+
+    # the manifest's pin changes to one the archive does not have: an error naming both hashes
+    wrong = hashlib.sha256(b"something else").hexdigest()
+    with pytest.raises(ChecksumMismatch) as caught:
+        locate(pin(wrong), tmp_path, sources)
+    assert caught.value.message == f"{url}: sha256 mismatch: expected {wrong}, got {sha1}"
+    # ... and the cache is not poisoned: the old pin still gives the old tree
+    assert (locate(pin(sha1), tmp_path, sources).directory / "recipe.yaml").read_text() == "release one"
+
+    # the archive is re-released at the same URL and the manifest pins the new one: fetched again
+    sha2 = make_archive(root / "mypkg-1.0.tar.gz", "mypkg-1.0", "release two")
+    second = locate(pin(sha2), tmp_path, sources)
+    assert (second.directory / "recipe.yaml").read_text() == "release two"
+    assert second.identity == f"url:{url}#sha256={sha2}"
+    # the old pin now fails against what the server serves, rather than reviving the old tree
+    with pytest.raises(ChecksumMismatch, match=f"expected {sha1}, got {sha2}"):
+        locate(pin(sha1), tmp_path, sources)
 
 
 def test_missing_path_source(tmp_path):

@@ -6,7 +6,8 @@
 The library is built by the workspace's own build backend, taken from its host
 environment; the app, installed into a fresh prefix, runs. The second run is all
 cached and starts no backend; editing the innermost package rebuilds exactly it and
-its dependents, and --explain names the file. Driven through
+its build/host dependents (the app, which needs the library only at run time, is reused),
+and --explain names the file. Driven through
 PIXI_BUILD_BACKEND_OVERRIDE the backends generate byte-identical recipes.
 """
 
@@ -50,7 +51,7 @@ def statuses(summary: dict) -> dict[str, str]:
     return {p["label"]: p["status"] for p in summary["packages"]}
 
 
-def test_workspace_builds_recursively_caches_and_rebuilds_exactly_the_dependents(ws, tmp_path, local_channel):
+def test_workspace_builds_recursively_caches_and_rebuilds_exactly_the_host_dependents(ws, tmp_path, local_channel):
     out = tmp_path / "out"
     first = build(ws, out)
     order = [p["label"] for p in first["packages"]]
@@ -81,13 +82,19 @@ def test_workspace_builds_recursively_caches_and_rebuilds_exactly_the_dependents
     assert proc.returncode == 0, proc.stderr
     third = json.loads(proc.stdout)
     assert statuses(third) == {
-        "kiln-demo-backend": "built", "greeter": "built", "messages": "cached", "kiln-demo-app": "built",
+        "kiln-demo-backend": "built", "greeter": "built", "messages": "cached", "kiln-demo-app": "cached",
     }  # fmt: skip
     reasons = {p["label"]: " ".join(p["reasons"]) for p in third["packages"]}
     assert "input files changed: src/kiln_demo_backend/__init__.py" in reasons["kiln-demo-backend"]
     assert "dependency kiln-demo-backend/" in reasons["greeter"] and "was rebuilt" in reasons["greeter"]
-    assert "dependency greeter/" in reasons["kiln-demo-app"]
+    assert "reused, inputs unchanged; run dependency greeter was rebuilt but does not change this package" in (
+        reasons["kiln-demo-app"]
+    )
     assert "src/kiln_demo_backend/__init__.py" in proc.stderr  # --explain, for people
+    # the reused app still installs and runs with the rebuilt library
+    prefix = kiln_install(tmp_path / "prefix-2", [str(p) for p in out.glob("*.conda")], [local_channel])
+    run = subprocess.run([prefix / "bin" / "kiln-demo-app"], capture_output=True, text=True, check=True)
+    assert run.stdout == "hello from a recipe package (greeter built by kiln-demo-backend 1.0.0)\n"
 
 
 def test_override_gives_byte_identical_recipes(ws):

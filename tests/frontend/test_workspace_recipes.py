@@ -26,7 +26,7 @@ def statuses(summary: dict) -> dict[str, str]:
     return {p["label"]: p["status"] for p in summary["packages"]}
 
 
-def test_recursive_build_uses_the_host_package_then_caches_then_rebuilds_dependents(tmp_path):
+def test_recursive_build_uses_the_host_package_then_caches_then_rebuilds_build_host_dependents(tmp_path):
     ws = tmp_path / "ws"
     shutil.copytree(PROJECTS / "workspace-recipes", ws)
     out = tmp_path / "out"
@@ -38,6 +38,7 @@ def test_recursive_build_uses_the_host_package_then_caches_then_rebuilds_depende
     delivered = {a["name"]: Path(a["path"]) for a in first["delivered"]}
     assert set(delivered) == {"app", "lib"}  # the root and what it needs at run time
     assert read_index(delivered["app"])["depends"] == ["lib"]
+    app_bytes = delivered["app"].read_bytes()
 
     # lib copied a file out of its host environment: greeting really was there
     files = extract(delivered["lib"], tmp_path / "lib-files")
@@ -52,14 +53,63 @@ def test_recursive_build_uses_the_host_package_then_caches_then_rebuilds_depende
     assert statuses(second) == {"greeting": "cached", "lib": "cached", "app": "cached"}
     assert second["backends_started"] == 0
 
+    # greeting changes: lib has it in its host environment and is rebuilt; app needs lib only
+    # at run time, and its archive records just `lib`, so it is reused (pixi's rule)
     (ws / "greeting" / "text.txt").write_text("changed innermost\n")
-    proc = kiln("build", "--path", ws / "app", "-o", out, "--explain", "--no-progress")
+    proc = kiln("build", "--path", ws / "app", "-o", out, "--explain", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert "greeting 1.0.0 (h4616a5c_0): rebuilt, input files changed: text.txt" in proc.stderr
-    assert "lib 2.0.0 (h4616a5c_0): rebuilt, dependency greeting/h4616a5c_0/noarch was rebuilt" in proc.stderr
-    assert "app 3.0.0 (h4616a5c_0): rebuilt, dependency lib/h4616a5c_0/noarch was rebuilt" in proc.stderr
+    third = json.loads(proc.stdout)
+    assert statuses(third) == {"greeting": "built", "lib": "built", "app": "cached"}
+    reasons = {p["label"]: p["reasons"] for p in third["packages"]}
+    assert reasons["greeting"] == ["greeting 1.0.0 (h4616a5c_0): rebuilt, input files changed: text.txt"]
+    assert reasons["lib"] == ["lib 2.0.0 (h4616a5c_0): rebuilt, dependency greeting/h4616a5c_0/noarch was rebuilt"]
+    assert reasons["app"] == [
+        "app 3.0.0 (h4616a5c_0): reused, inputs unchanged; "
+        "run dependency lib was rebuilt but does not change this package"
+    ]
     files = extract(out / delivered["lib"].name, tmp_path / "lib-files-2")
     assert (files / "share/lib/from-greeting.txt").read_text() == "changed innermost\n"
+    # the reused app is the same archive, and with the rebuilt lib it runs the new text
+    assert (out / delivered["app"].name).read_bytes() == app_bytes
+    prefix = tmp_path / "prefix-2"
+    extract(out / delivered["app"].name, prefix)
+    extract(out / delivered["lib"].name, prefix)
+    run = subprocess.run([prefix / "bin" / "app"], capture_output=True, text=True, check=True)
+    assert run.stdout == "app says: changed innermost\n"
+
+    # lib's own recipe changes: lib is rebuilt, app again reused, greeting untouched
+    recipe = ws / "lib" / "recipe.yaml"
+    recipe.write_text(recipe.read_text() + "# an edit of lib alone\n")
+    fourth = build_json("--path", ws / "app", "-o", out)
+    assert statuses(fourth) == {"greeting": "cached", "lib": "built", "app": "cached"}
+
+
+def test_an_exact_pin_on_a_sibling_rebuilds_the_dependent_when_the_pin_changes(tmp_path):
+    """b needs `${{ pin_subpackage('liba', exact=True) }}` at run time: its archive records
+    liba's version and build string, so when those change b is rebuilt and records the new pin."""
+    ws = tmp_path / "ws"
+    shutil.copytree(PROJECTS / "workspace-pins", ws)
+    out = tmp_path / "out"
+    first = build_json("--path", ws / "pinned", "-o", out)
+    assert [p["label"] for p in first["packages"]] == ["pinned"]  # the sibling is the same package, built once
+    assert sorted(a["name"] for a in first["delivered"]) == ["b", "liba"]
+    b = next(Path(a["path"]) for a in first["delivered"] if a["name"] == "b")
+    liba = next(a for a in first["delivered"] if a["name"] == "liba")
+    assert read_index(b)["depends"] == [f"liba ==1.0.0 {liba['build']}"]
+
+    recipe = ws / "pinned" / "recipe.yaml"
+    recipe.write_text(recipe.read_text().replace('LIBA_VERSION: "1.0.0"', 'LIBA_VERSION: "1.1.0"'))
+    proc = kiln("build", "--json", "--explain", "--path", ws / "pinned", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    second = json.loads(proc.stdout)
+    reasons = second["packages"][0]["reasons"]
+    assert len(reasons) == 2 and all(": rebuilt, " in r for r in reasons), reasons
+    b_reason = next(r for r in reasons if r.startswith("b "))
+    assert f"the run requirement on liba changed (liba ==1.0.0 {liba['build']} -> liba ==1.1.0 " in b_reason
+    b2 = next(Path(a["path"]) for a in second["delivered"] if a["name"] == "b")
+    liba2 = next(a for a in second["delivered"] if a["name"] == "liba")
+    assert liba2["version"] == "1.1.0"
+    assert read_index(b2)["depends"] == [f"liba ==1.1.0 {liba2['build']}"]
 
 
 def test_building_a_middle_package_builds_only_what_it_needs(tmp_path):
@@ -155,6 +205,13 @@ def test_git_and_url_source_dependencies(tmp_path):
     # pinned sources: the second run reuses everything without looking at files
     again = build_json("--path", ws / "app", "-o", tmp_path / "out")
     assert set(statuses(again).values()) == {"cached"} and again["backends_started"] == 0
+    # the pin is part of the identity: a changed sha256 is checked although the archive is cached
+    wrong = hashlib.sha256(b"another archive").hexdigest()
+    app_manifest.write_text(app_manifest.read_text().replace(sha, wrong))
+    proc = kiln("build", "--path", ws / "app", "-o", tmp_path / "out", "--no-progress")
+    assert proc.returncode == 1
+    assert f"{archive.as_uri()}: sha256 mismatch: expected {wrong}, got {sha}" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_a_failed_build_caches_nothing_and_the_fix_builds(tmp_path):

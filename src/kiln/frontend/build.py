@@ -9,7 +9,10 @@
    needed output is taken from the artifact cache when nothing it depends on changed,
    else built with ``conda/build_v1``. Every artifact lands in the workspace channel,
    which later builds list first: that is how a dependent's host environment finds
-   the dependency it needs.
+   the dependency it needs. As in pixi, a dependent is rebuilt through its build and
+   host source dependencies (their archives are part of its key); a run-only source
+   dependency counts only through the requirement on it that the dependent's archive
+   records (an exact ``pin_subpackage`` names its version and build string).
 3. **Deliver.** The root package's archives, and the source packages they need at run
    time, are copied atomically to ``<output-dir>/<subdir>/``.
 
@@ -131,6 +134,10 @@ class Package:
     outputs: list[t.CondaOutput] = field(default_factory=list)
     #: output name -> [(dependency package, dependency output name)]
     edges: dict[str, list[tuple[Package, str]]] = field(default_factory=dict)
+    #: output name -> (id of dependency package, dependency output name) -> buckets it is in
+    edge_buckets: dict[str, dict[tuple[int, str], set[str]]] = field(default_factory=dict)
+    #: outputs built (not reused) in this session, for ``--explain`` of their dependents
+    rebuilt: set[str] = field(default_factory=set)
     needed: set[str] = field(default_factory=set)
     artifacts: dict[str, list[CachedArtifact]] = field(default_factory=dict)
 
@@ -309,7 +316,11 @@ class BuildSession:
 
     def _package(self, checkout: Checkout, found: Discovered | None, host: str) -> Package:
         found = found or discover(checkout.directory)
-        key = (str(found.manifest_path.resolve()) + "|" + checkout.identity, host)
+        # a path checkout is the package its manifest declares, however it was reached (the
+        # root's directory, `../pkg`, a sibling's `.` from `recipe/recipe.yaml`); a pinned
+        # git/url checkout is a separate copy of it
+        pinned = "" if checkout.mutable else "|" + checkout.identity
+        key = (str(found.manifest_path.resolve()) + pinned, host)
         existing = self.packages.get(key)
         if existing is not None:
             return existing
@@ -415,6 +426,7 @@ class BuildSession:
         sources = self.pixi_dir / "sources-v0"
         for output in pkg.outputs:
             edges = pkg.edges.setdefault(output.metadata.name, [])
+            buckets = pkg.edge_buckets.setdefault(output.metadata.name, {})
             for bucket in BUCKETS:
                 deps = getattr(output, f"{bucket}_dependencies")
                 if deps is None:
@@ -430,6 +442,7 @@ class BuildSession:
                     target = self._package(checkout, None, host)
                     if (target, dep.name) not in edges:
                         edges.append((target, dep.name))
+                    buckets.setdefault((id(target), dep.name), set()).add(bucket)
 
     def plan(self) -> Package:
         root = self._package(
@@ -535,20 +548,56 @@ class BuildSession:
             visit(name)
         return [o for name in ordered for o in by_name.get(name, [])]
 
+    @staticmethod
+    def run_only(pkg: Package, output_name: str) -> list[tuple[Package, str]]:
+        """The source dependencies of an output that are in none of its build/host environments."""
+        buckets = pkg.edge_buckets.get(output_name, {})
+        return [
+            (dep, name)
+            for dep, name in pkg.edges.get(output_name, [])
+            if buckets.get((id(dep), name), set()) <= {"run"}
+        ]
+
     def _artifact_components(self, pkg: Package, output: t.CondaOutput) -> dict[str, Any]:
+        """What decides the output's archive besides its input files.
+
+        A build or host source dependency is installed into the environments the build
+        sees (its files, its run exports), so its archive is part of the key. A run-only one
+        is not: the archive holds only the requirement on it, which is rendered from the
+        dependent's own inputs -- except for a ``pin_subpackage``, whose version and build
+        string come from the dependency. That rendered requirement is the key's part.
+        """
         meta = output.metadata
+        run_only = {(id(dep), name) for dep, name in self.run_only(pkg, meta.name)}
         deps: dict[str, str] = {}
         for dep, dep_name in pkg.edges.get(meta.name, []):
+            if (id(dep), dep_name) in run_only:
+                continue
             for art in dep.artifacts.get(dep_name, []):
                 deps[f"{dep_name}/{art.result['build']}/{art.result['subdir']}"] = art.sha256
+        run_deps: dict[str, list[str]] = {}
+        for dep in output.run_dependencies.depends:
+            if dep.source is not t.UNSET and any(name == dep.name for _, name in run_only):
+                run_deps.setdefault(dep.name, []).append(_rendered_requirement(dep.name, dep.source))
         fmt = self.options.package_format
         return {
             **{k: v for k, v in pkg.meta_components.items() if k != "variants"},
             "output": {"name": meta.name, "version": meta.version, "build": meta.build, "subdir": meta.subdir,
                        "variant": meta.variant},
             "dependencies": deps,
+            "run_dependencies": {k: sorted(v) for k, v in sorted(run_deps.items())},
             "package_format": t.to_builtins(fmt) if fmt is not None else None,
         }  # fmt: skip
+
+    def _reuse_reason(self, pkg: Package, output_name: str) -> str:
+        """Why a cached output still holds although something it needs at run time was rebuilt."""
+        rebuilt = sorted({name for dep, name in self.run_only(pkg, output_name) if name in dep.rebuilt})
+        reason = "inputs unchanged"
+        if rebuilt:
+            which = ", ".join(rebuilt)
+            verb = "was" if len(rebuilt) == 1 else "were"
+            reason += f"; run dependency {which} {verb} rebuilt but does not change this package"
+        return reason
 
     def build_package(self, pkg: Package) -> PackageResult:
         start = time.monotonic()
@@ -568,13 +617,15 @@ class BuildSession:
             if lookup.hit and not self.options.force:
                 cached: CachedArtifact = lookup.value
                 cached_any = True
-                reasons.append(f"{meta.name} {meta.version} ({meta.build}): reused")
+                why = self._reuse_reason(pkg, meta.name)
+                reasons.append(f"{meta.name} {meta.version} ({meta.build}): reused, {why}")
             else:
                 reason = "--force" if self.options.force and lookup.hit else lookup.reason
                 if self.options.clean and not lookup.hit:
                     reason = "--clean"
                 self.reporter.state(pkg.label, "building", f"{meta.name}: {reason}")
                 cached = self._build_output(pkg, output, key, components)
+                pkg.rebuilt.add(meta.name)
                 built_any = True
                 reasons.append(f"{meta.name} {meta.version} ({meta.build}): rebuilt, {reason}")
             pkg.artifacts.setdefault(meta.name, []).append(cached)
@@ -761,6 +812,18 @@ def _label_of(found: Discovered) -> str:
 
 def _node_label(pkg: Package, name: str) -> str:
     return name if name == pkg.label else f"{name} ({pkg.label})"
+
+
+def _rendered_requirement(name: str, source: t.SourcePackageSpec) -> str:
+    """The requirement on a source package as the dependent's archive records it."""
+    parts = [name]
+    if source.version not in (None, t.UNSET):
+        parts.append(str(source.version))
+    if source.build not in (None, t.UNSET):
+        parts.append(str(source.build) if len(parts) > 1 else f"* {source.build}")
+    if source.build_number not in (None, t.UNSET):
+        parts.append(f"[build_number={source.build_number}]")
+    return " ".join(parts)
 
 
 def _artifact(cached: CachedArtifact) -> Artifact:

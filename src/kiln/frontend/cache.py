@@ -2,7 +2,8 @@
 
 Both are keyed on everything that decides the result without reading source files
 (manifest, project model, configuration, variants, platforms, channels, backend
-identity, and for artifacts the archives of source dependencies); an entry then
+identity; for artifacts also the archives of build/host source dependencies and the
+rendered requirements on run-only ones, as pixi keys on build/host only); an entry then
 holds the fingerprints of the files the backend said it read, and is valid only
 while those files are unchanged. Entries are written to a temporary directory and
 renamed into place, so an interrupted or failed build never leaves a usable-looking
@@ -219,7 +220,7 @@ def explain_key_change(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     }
     reasons = []
     for field in sorted(set(old) | set(new)):
-        if field == "dependencies":
+        if field in ("dependencies", "run_dependencies"):
             continue
         if old.get(field) != new.get(field):
             reasons.append(labels.get(field, f"{field} changed"))
@@ -227,4 +228,11 @@ def explain_key_change(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     for dep in sorted(set(old_deps) | set(new_deps)):
         if old_deps.get(dep) != new_deps.get(dep):
             reasons.append(f"dependency {dep} was rebuilt" if dep in old_deps and dep in new_deps else f"dependency {dep} changed")
+    old_run, new_run = old.get("run_dependencies", {}) or {}, new.get("run_dependencies", {}) or {}
+    for dep in sorted(set(old_run) | set(new_run)):
+        before, after = old_run.get(dep), new_run.get(dep)
+        if before is not None and after is not None and before != after:
+            reasons.append(f"the run requirement on {dep} changed ({', '.join(before)} -> {', '.join(after)})")
+        elif before != after and "run_dependencies" in old:
+            reasons.append(f"run dependency {dep} {'added' if before is None else 'removed'}")
     return "; ".join(reasons) or "cache entry missing"

@@ -8,6 +8,7 @@ or url source is fetched into ``.pixi/sources-v0/`` of the workspace and is
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -32,6 +33,21 @@ class SourceError(KilnError):
     def __init__(self, message: str, *, key: str | None = None, help: str | None = None) -> None:
         super().__init__(message, help=help)
         self.key = key
+
+
+class ChecksumMismatch(SourceError):
+    """A url source's archive is not the one its manifest pins."""
+
+    def __init__(self, url: str, algorithm: str, expected: str, actual: str) -> None:
+        super().__init__(
+            f"{url}: {algorithm} mismatch: expected {expected}, got {actual}",
+            key=algorithm,
+            help=f'if the archive changed on purpose, set `{algorithm} = "{actual}"`; else check the `url`',
+        )
+        self.url = url
+        self.algorithm = algorithm
+        self.expected = expected
+        self.actual = actual
 
 
 @dataclass(frozen=True)
@@ -171,40 +187,72 @@ def _extract(archive: Path, dest: Path) -> None:
         raise SourceError(f"cannot unpack {name}: {exc}") from None
 
 
+def _read_stamp(stamp: Path) -> dict[str, str] | None:
+    """The hashes of the archive a cached tree was unpacked from (older stamps: the sha256 alone)."""
+    try:
+        text = stamp.read_text().strip()
+    except OSError:
+        return None
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("sha256"), str) else None
+    return {"sha256": text} if text else None
+
+
+def _matches(loc: t.UrlLocation, hashes: dict[str, str]) -> bool:
+    """Whether the archive with ``hashes`` is the one ``loc`` pins (an unrecorded md5 is unknown)."""
+    if loc.sha256 and loc.sha256.lower() != hashes["sha256"]:
+        return False
+    return not (loc.md5 and loc.md5.lower() != hashes.get("md5"))
+
+
 def fetch_url(loc: t.UrlLocation, sources_dir: Path) -> Checkout:
+    """The unpacked archive at ``loc.url``, fetched again whenever the cached one is not the pinned one.
+
+    The pin is part of the identity: a cached tree is reused only while the hashes of the
+    archive it came from match what the manifest says now. A download that does not match
+    raises :class:`ChecksumMismatch` and leaves the cached tree as it was.
+    """
     root = sources_dir / "url" / _short(loc.url)
     tree = root / "src"
     stamp = root / "sha256"
-    if not (tree.exists() and stamp.exists()):
-        root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".fetch."))
-        try:
-            filename = Path(urllib.parse.urlparse(loc.url).path).name or "archive"
-            archive = tmp / filename
-            _download(loc.url, archive)
-            data = archive.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            if loc.sha256 and loc.sha256.lower() != sha:
-                raise SourceError(
-                    f"{loc.url}: sha256 mismatch: expected {loc.sha256}, got {sha}",
-                    key="sha256",
-                    help=f'if the archive changed on purpose, set `sha256 = "{sha}"`; else check the `url`',
-                )
-            if loc.md5 and loc.md5.lower() != hashlib.md5(data).hexdigest():
-                raise SourceError(f"{loc.url}: md5 mismatch", key="md5")
-            unpacked = tmp / "src"
-            _extract(archive, unpacked)
-            entries = list(unpacked.iterdir())
-            top = entries[0] if len(entries) == 1 and entries[0].is_dir() else unpacked
-            shutil.rmtree(tree, ignore_errors=True)
-            os.replace(top, tree)
-            (tmp / "sha256").write_text(sha)
-            os.replace(tmp / "sha256", stamp)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    sha = stamp.read_text().strip()
+    hashes = _read_stamp(stamp) if tree.exists() else None
+    if hashes is None or not _matches(loc, hashes):
+        hashes = _fetch_into(loc, root, tree, stamp)
+    sha = hashes["sha256"]
     directory = tree / loc.subdirectory if loc.subdirectory else tree
     if not directory.is_dir():
         raise SourceError(f"archive {loc.url} has no subdirectory `{loc.subdirectory}`")
     sub = f"#{loc.subdirectory}" if loc.subdirectory else ""
     return Checkout(directory, mutable=False, identity=f"url:{loc.url}#sha256={sha}{sub}", root=tree)
+
+
+def _fetch_into(loc: t.UrlLocation, root: Path, tree: Path, stamp: Path) -> dict[str, str]:
+    """Download, verify and unpack the archive; replace ``tree`` only once all of it succeeded."""
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=root, prefix=".fetch."))
+    try:
+        filename = Path(urllib.parse.urlparse(loc.url).path).name or "archive"
+        archive = tmp / filename
+        _download(loc.url, archive)
+        data = archive.read_bytes()
+        hashes = {"sha256": hashlib.sha256(data).hexdigest(), "md5": hashlib.md5(data).hexdigest()}
+        if loc.sha256 and loc.sha256.lower() != hashes["sha256"]:
+            raise ChecksumMismatch(loc.url, "sha256", loc.sha256.lower(), hashes["sha256"])
+        if loc.md5 and loc.md5.lower() != hashes["md5"]:
+            raise ChecksumMismatch(loc.url, "md5", loc.md5.lower(), hashes["md5"])
+        unpacked = tmp / "src"
+        _extract(archive, unpacked)
+        entries = list(unpacked.iterdir())
+        top = entries[0] if len(entries) == 1 and entries[0].is_dir() else unpacked
+        stamp.unlink(missing_ok=True)  # no stamp while the tree is being swapped: never a stale match
+        shutil.rmtree(tree, ignore_errors=True)
+        os.replace(top, tree)
+        (tmp / "sha256").write_text(json.dumps(hashes))
+        os.replace(tmp / "sha256", stamp)
+        return hashes
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
