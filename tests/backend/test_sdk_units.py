@@ -212,3 +212,28 @@ def test_combined_matcher_agrees_with_pathspec(patterns, paths):
     matcher = GlobMatcher(patterns)
     for path in paths:
         assert matcher.match(path) == spec.match_file(path), (patterns, path)
+
+
+# -- license files -------------------------------------------------------------------
+
+
+def test_license_files_are_staged_under_their_path_below_the_source(tmp_path):
+    from kiln.backend.licenses import stage_license_files
+    from kiln.errors import KilnError
+
+    src, recipe, elsewhere = tmp_path / "src", tmp_path / "recipe", tmp_path / "elsewhere"
+    (src / "licenses").mkdir(parents=True)
+    elsewhere.mkdir()
+    (src / "LICENSE").write_text("main")
+    (src / "licenses" / "A.txt").write_text("a")
+    (src / "licenses" / "B.txt").write_text("b")
+    (elsewhere / "NOTICE").write_text("notice")
+    entries = [str(src / "LICENSE"), "licenses", str(elsewhere / "NOTICE"), str(src / "LICEN[CS]E")]
+    assert stage_license_files(entries, recipe, src) == ["LICENSE", "licenses/A.txt", "licenses/B.txt", "NOTICE"]
+    assert (recipe / "licenses" / "B.txt").read_text() == "b" and (recipe / "NOTICE").read_text() == "notice"
+
+    (elsewhere / "LICENSE").write_text("other")
+    with pytest.raises(KilnError, match="two license files would both be `info/licenses/LICENSE`"):
+        stage_license_files(["LICENSE", str(elsewhere / "LICENSE")], tmp_path / "r2", src)
+    with pytest.raises(KilnError, match=r"the license file `COPYING\*` does not exist \(looked in "):
+        stage_license_files(["COPYING*"], tmp_path / "r3", src)

@@ -144,6 +144,7 @@ def build_rendered(
         # rattler-build would fall back to conda-forge; the scratch channel of the
         # build itself is always searched, so an explicit empty list is safe.
         channels = []
+    _check_license_files(output)
     scratch = work_dir / "rattler-build"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)
@@ -173,6 +174,22 @@ def build_rendered(
     _move_atomically(built, final)
     shutil.rmtree(scratch, ignore_errors=True)
     return BuiltPackage(final, output.name, output.version, output.build_string, output.subdir)
+
+
+def _check_license_files(output: RenderedOutput) -> None:
+    """Fail before building on a license file rattler-build would fail on after it.
+
+    Generated recipes get theirs staged beside the recipe (``kiln.backend.licenses``);
+    this catches an absolute ``license_file`` in a hand-written recipe.
+    """
+    from kiln.backend.licenses import absolute_license_files
+
+    unreachable = absolute_license_files(output.data.get("about") or {})
+    if unreachable:
+        raise KilnError(
+            f"rattler-build cannot copy the absolute license file {unreachable[0]} of {output.name}",
+            help="write `about.license_file` relative to the recipe's directory or to the source directory",
+        )
 
 
 def _move_atomically(src: Path, dst: Path) -> None:
