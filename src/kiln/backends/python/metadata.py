@@ -10,11 +10,11 @@ with the file and line in the message. What the recipe takes from it is spec
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiln.backend import toml
 from kiln.backend.generated import MetadataProvider
 from kiln.errors import ManifestError
 from kiln.protocol import log
@@ -215,25 +215,13 @@ class _Validator:
         return self.requirements(build_system["requires"], "requires", "build-system")
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
-
-
 def load_pyproject(path: Path) -> Pyproject:
     """Read and validate ``path``; every mistake is a :class:`ManifestError` naming file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ManifestError(f"cannot read the file: {exc.strerror}", path=path) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = _TOML_POSITION.search(message)
-        line = None
-        if m:
-            line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
-            message = message[: m.start()]
-        raise ManifestError(f"invalid TOML: {message}", path=path, line=line) from None
+    data = toml.parse(text, path)
     check = _Validator(path, text)
     project, dependencies = (None, []) if "project" not in data else check.project(data["project"])
     build_requires = None if "build-system" not in data else check.build_system(data["build-system"])
