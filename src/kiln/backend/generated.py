@@ -70,13 +70,19 @@ class GeneratedRecipe:
         model = model or ProjectModel()
         name = _first(model.name, provider.name, "name")
         if name is None or not name.strip():
-            raise RecipeGenerationError("There was no name defined for the recipe")
+            raise RecipeGenerationError(
+                "There was no name defined for the recipe",
+                help="give `name` in the [package] table of the pixi manifest",
+            )
         name = name.strip().lower()
         if not re.fullmatch(r"[a-z0-9_.\-]+", name):
             raise RecipeGenerationError(f"`{name}` is not a valid conda package name")
         version = _first(model.version, provider.version, "version")
         if version is None or not str(version).strip():
-            raise RecipeGenerationError("There was no version defined for the recipe")
+            raise RecipeGenerationError(
+                "There was no version defined for the recipe",
+                help="give `version` in the [package] table of the pixi manifest (a dynamic version is not computed)",
+            )
         version = str(version).strip()
         if not is_valid_version(version):
             raise RecipeGenerationError(f"`{version}` is not a valid conda version")

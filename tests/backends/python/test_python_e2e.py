@@ -181,8 +181,9 @@ def test_c_extension_is_platform_specific(drive) -> None:
 
 def test_missing_pyproject_fails_conda_outputs(drive) -> None:
     project = drive("python-no-pyproject")
-    with pytest.raises(BackendError, match="requires a `pyproject.toml`"):
+    with pytest.raises(BackendError, match="requires a `pyproject.toml`") as info:
         project.outputs()
+    assert "help: add one, or set `ignore-pyproject-manifest = true` in [package.build.config]" in str(info.value)
 
 
 def test_invalid_toml_names_file_and_line(drive) -> None:

@@ -254,10 +254,18 @@ class PyprojectMetadataProvider(MetadataProvider):
             return None
         if self._pyproject is None:
             if not self.path.is_file():
+                help_text = (
+                    "add one, or set `ignore-pyproject-manifest = true` in [package.build.config] "
+                    "to take name, version and metadata from the pixi manifest alone"
+                )
+                if (self.manifest_root / "setup.py").is_file():
+                    help_text = (
+                        "this project has a setup.py only: set `ignore-pyproject-manifest = true` in "
+                        "[package.build.config] (name, version and metadata then come from the pixi "
+                        "manifest) and list `setuptools` in [package.host-dependencies]"
+                    )
                 raise ManifestError(
-                    f"pixi-build-python requires a `pyproject.toml` in {self.manifest_root}",
-                    help="add one, or set `ignore-pyproject-manifest = true` in [package.build.config] "
-                    "to take name, version and metadata from the pixi manifest alone",
+                    f"pixi-build-python requires a `pyproject.toml` in {self.manifest_root}", help=help_text
                 )
             self._pyproject = load_pyproject(self.path)
         return self._pyproject
