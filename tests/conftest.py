@@ -77,10 +77,11 @@ def local_channel(_isolated_environment, tmp_path_factory: pytest.TempPathFactor
     from tests.helpers import run_kiln
 
     channel = tmp_path_factory.mktemp("local-channel") / "channel"
-    extra = [arg for name in EXTRA_BUILD_BACKENDS for arg in ("--python-package", name)]
-    run_kiln("channel", "bootstrap", str(channel), "--quiet", *extra)
+    run_kiln("channel", "bootstrap", str(channel), "--quiet", *EXTRA_BOOTSTRAP_ARGS)
     return channel
 
 
 #: PEP 517 backends (and plugins) beyond bootstrap's defaults that the session channel packages.
 EXTRA_BUILD_BACKENDS = ("setuptools-scm", "flit-core", "hatch-vcs", "poetry-core")
+#: The options that add them: a test that bootstraps the session channel again passes these.
+EXTRA_BOOTSTRAP_ARGS = tuple(arg for name in EXTRA_BUILD_BACKENDS for arg in ("--python-package", name))
