@@ -70,10 +70,18 @@ def local_channel(_isolated_environment, tmp_path_factory: pytest.TempPathFactor
     """An offline channel made once per session by ``kiln channel bootstrap`` (every kind the host has).
 
     Its ``variants.yaml`` (pass it with ``-m``) makes ``compiler(..)`` and ``stdlib('c')``
-    resolve to the channel's shims. Treat it as read-only: copy it to change it.
+    resolve to the channel's shims. Treat it as read-only: copy it to change it. Besides
+    the default build tools it holds :data:`EXTRA_BUILD_BACKENDS` (the real-world sdists
+    of ``tests/data/sdists`` need them; they are in kiln's ``dev`` extra).
     """
     from tests.helpers import run_kiln
 
     channel = tmp_path_factory.mktemp("local-channel") / "channel"
-    run_kiln("channel", "bootstrap", str(channel), "--quiet")
+    run_kiln("channel", "bootstrap", str(channel), "--quiet", *EXTRA_BOOTSTRAP_ARGS)
     return channel
+
+
+#: PEP 517 backends (and plugins) beyond bootstrap's defaults that the session channel packages.
+EXTRA_BUILD_BACKENDS = ("setuptools-scm", "flit-core", "hatch-vcs", "poetry-core")
+#: The options that add them: a test that bootstraps the session channel again passes these.
+EXTRA_BOOTSTRAP_ARGS = tuple(arg for name in EXTRA_BUILD_BACKENDS for arg in ("--python-package", name))

@@ -236,3 +236,61 @@ def test_combined_matcher_agrees_with_pathspec(patterns, paths):
     matcher = GlobMatcher(patterns)
     for path in paths:
         assert matcher.match(path) == spec.match_file(path), (patterns, path)
+
+
+# -- license files -------------------------------------------------------------------
+
+
+def test_license_files_are_staged_under_their_path_below_the_source(tmp_path):
+    from kiln.backend.licenses import stage_license_files
+    from kiln.errors import KilnError
+
+    src, recipe, elsewhere = tmp_path / "src", tmp_path / "recipe", tmp_path / "elsewhere"
+    (src / "licenses").mkdir(parents=True)
+    elsewhere.mkdir()
+    (src / "LICENSE").write_text("main")
+    (src / "licenses" / "A.txt").write_text("a")
+    (src / "licenses" / "B.txt").write_text("b")
+    (elsewhere / "NOTICE").write_text("notice")
+    entries = [str(src / "LICENSE"), "licenses", str(elsewhere / "NOTICE"), str(src / "LICEN[CS]E")]
+    assert stage_license_files(entries, recipe, src) == ["LICENSE", "licenses/A.txt", "licenses/B.txt", "NOTICE"]
+    assert (recipe / "licenses" / "B.txt").read_text() == "b" and (recipe / "NOTICE").read_text() == "notice"
+
+    (elsewhere / "LICENSE").write_text("other")
+    with pytest.raises(KilnError, match="two license files would both be `info/licenses/LICENSE`"):
+        stage_license_files(["LICENSE", str(elsewhere / "LICENSE")], tmp_path / "r2", src)
+    with pytest.raises(KilnError, match=r"the license file `COPYING\*` does not exist \(looked in "):
+        stage_license_files(["COPYING*"], tmp_path / "r3", src)
+
+
+# -- one TOML reader -------------------------------------------------------------------
+
+
+def test_kiln_parses_toml_only_through_its_one_reader():
+    """Front end and backends read TOML alike (issue 8, point 7): no other module imports a parser."""
+    import ast
+    from pathlib import Path
+
+    import kiln
+
+    root = Path(kiln.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path == root / "backend" / "toml.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            offenders += [f"{path.relative_to(root)}: {n}" for n in names if n.split(".")[0] in ("tomllib", "tomli")]
+    assert offenders == []
+
+
+def test_the_toml_reader_is_toml_1_1_and_names_the_line(tmp_path):
+    from kiln.backend import toml
+    from kiln.errors import ManifestError
+
+    assert toml.parse('a = {\n  b = "\\e",\n}\n', tmp_path / "x.toml") == {"a": {"b": "\x1b"}}
+    with pytest.raises(ManifestError) as info:
+        toml.parse("a = 1\nb = = 2\n", tmp_path / "x.toml")
+    assert str(info.value) == f"{tmp_path / 'x.toml'}:2: invalid TOML: Invalid value"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.conftest import EXTRA_BOOTSTRAP_ARGS
 from tests.helpers import kiln_install, repodata, run_kiln
 
 from kiln.backend.platforms import current_platform
@@ -86,7 +87,7 @@ def test_compiler_activation_exports_conda_names_and_an_rpath(local_channel: Pat
 
 
 def test_bootstrap_twice_gives_byte_identical_archives(local_channel: Path, tmp_path: Path) -> None:
-    run_kiln("channel", "bootstrap", str(tmp_path / "again"), "--quiet")
+    run_kiln("channel", "bootstrap", str(tmp_path / "again"), "--quiet", *EXTRA_BOOTSTRAP_ARGS)
     assert archives(tmp_path / "again") == archives(local_channel)
 
 
@@ -94,7 +95,7 @@ def test_second_bootstrap_with_nothing_changed_keeps_everything(local_channel: P
     channel = shutil.copytree(local_channel, tmp_path / "channel", symlinks=True)
     files = [*channel.glob("*/*.conda"), *channel.glob("*/repodata.json")]
     before = {p: p.stat().st_mtime_ns for p in files}
-    out = run_kiln("channel", "bootstrap", str(channel)).stdout
+    out = run_kiln("channel", "bootstrap", str(channel), *EXTRA_BOOTSTRAP_ARGS).stdout
     assert "unchanged" in out and " new " not in out and "updated" not in out
     assert {p: p.stat().st_mtime_ns for p in files} == before
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXTRA_BOOTSTRAP_ARGS
 from tests.helpers import kiln_install, repodata, run_kiln
 
 from kiln.backend.platforms import current_platform
@@ -187,7 +188,7 @@ def test_index_names_a_damaged_archive_and_keeps_the_old_index(small_channel: Pa
 def test_bootstrap_killed_midway_is_completed_by_the_next_run(local_channel: Path, tmp_path: Path) -> None:
     channel = tmp_path / "channel"
     kiln = Path(sys.executable).parent / "kiln"
-    proc = subprocess.Popen([kiln, "channel", "bootstrap", str(channel), "-q"],
+    proc = subprocess.Popen([kiln, "channel", "bootstrap", str(channel), "-q", *EXTRA_BOOTSTRAP_ARGS],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -198,7 +199,7 @@ def test_bootstrap_killed_midway_is_completed_by_the_next_run(local_channel: Pat
     proc.wait()
     if proc.returncode != -signal.SIGKILL:
         pytest.fail("the bootstrap finished before it could be interrupted")
-    run_kiln("channel", "bootstrap", str(channel), "-q")
+    run_kiln("channel", "bootstrap", str(channel), "-q", *EXTRA_BOOTSTRAP_ARGS)
     assert_consistent(channel)
     assert sorted(p.name for p in channel.glob("*/*.conda")) == sorted(p.name for p in local_channel.glob("*/*.conda"))
 

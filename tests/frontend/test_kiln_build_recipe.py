@@ -67,3 +67,24 @@ def test_bad_yaml_names_file_and_line_and_builds_nothing(tmp_path):
     assert "Traceback" not in proc.stderr
     assert not out.exists() or list(out.iterdir()) == []
     assert not list((project / ".pixi").glob("artifacts-v0/*/*/*.conda"))
+
+
+def test_absolute_license_file_in_a_recipe_is_a_clear_error(tmp_path):
+    """py-rattler-build fails on it only after the build, with "Could not open or create ..."."""
+    project = tmp_path / "recipe-hello"
+    subprocess.run(["cp", "-r", str(PROJECTS / "recipe-hello"), str(project)], check=True)
+    (project / "LICENSE").write_text("license text\n")
+    recipe = project / "recipe.yaml"
+    recipe.write_text(recipe.read_text() + f"  license_file: {project / 'LICENSE'}\n")  # in `about:`
+    out = tmp_path / "out"
+    proc = kiln("build", "--path", str(project), "-o", str(out))
+    assert proc.returncode == 1
+    assert f"rattler-build cannot copy the absolute license file {project / 'LICENSE'} of recipe-hello" in proc.stderr
+    assert "write `about.license_file` relative to the recipe's directory" in proc.stderr
+    assert "Traceback" not in proc.stderr and not list(out.rglob("*.conda"))
+
+    recipe.write_text(recipe.read_text().replace(str(project / "LICENSE"), "LICENSE"))
+    proc = kiln("build", "--path", str(project), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    (archive,) = out.glob("recipe-hello-0.1.0-*.conda")
+    assert (extract(archive, tmp_path / "x") / "info" / "licenses" / "LICENSE").read_text() == "license text\n"

@@ -145,6 +145,7 @@ def build_rendered(
         # build itself is always searched, so an explicit empty list is safe.
         channels = []
     _check_cross_host_environment(output, channels)
+    _check_license_files(output)
     scratch = work_dir / "rattler-build"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)
@@ -213,6 +214,22 @@ def _check_cross_host_environment(output: RenderedOutput, channels: list[str]) -
         help="rattler-build's Python API installs host environments for the machine it runs on; "
         f"build {host} packages with platform-specific host dependencies on a {host} machine",
     )
+
+
+def _check_license_files(output: RenderedOutput) -> None:
+    """Fail before building on a license file rattler-build would fail on after it.
+
+    Generated recipes get theirs staged beside the recipe (``kiln.backend.licenses``);
+    this catches an absolute ``license_file`` in a hand-written recipe.
+    """
+    from kiln.backend.licenses import absolute_license_files
+
+    unreachable = absolute_license_files(output.data.get("about") or {})
+    if unreachable:
+        raise KilnError(
+            f"rattler-build cannot copy the absolute license file {unreachable[0]} of {output.name}",
+            help="write `about.license_file` relative to the recipe's directory or to the source directory",
+        )
 
 
 def _move_atomically(src: Path, dst: Path) -> None:

@@ -70,7 +70,10 @@ class GeneratedRecipe:
         model = model or ProjectModel()
         name = _first(model.name, provider.name, "name")
         if name is None or not name.strip():
-            raise RecipeGenerationError("There was no name defined for the recipe")
+            raise RecipeGenerationError(
+                "There was no name defined for the recipe",
+                help="give `name` in the [package] table of the pixi manifest",
+            )
         name = name.strip().lower()
         if not re.fullmatch(r"[a-z0-9_.\-]+", name):
             raise RecipeGenerationError(f"`{name}` is not a valid conda package name")

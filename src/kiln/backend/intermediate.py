@@ -15,6 +15,7 @@ building the requested output for ``conda/build_v1``.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from abc import abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,7 +28,6 @@ from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.platforms import request_platforms
 from kiln.backend.recipe import item_names
 from kiln.backend.specs import solvable_requirements
-from kiln.errors import KilnError
 from kiln.protocol import types as t
 
 
@@ -89,13 +89,26 @@ class GeneratingBackend(Backend):
         variant_config: Any,
         host_platform: str,
         build_platform: str,
+        *,
+        for_build: bool = False,
     ):
         from kiln.backend.outputs import check_unique_variants, render_recipe
 
         variants = variant_config.to_dict()
         text = gen.recipe.to_yaml()
         # a dedicated directory for rattler-build: it packages the recipe directory's files
-        recipe_path = write_recipe_files(work_dir / "recipe", text, variants)
+        recipe_dir = work_dir / "recipe"
+        handed = text
+        if for_build:
+            # start clean: rattler-build packages every file of an earlier build left here
+            shutil.rmtree(recipe_dir, ignore_errors=True)
+            if gen.recipe.about.license_file:
+                from kiln.backend.licenses import with_staged_license_files
+
+                # rattler-build copies license files only from beside the recipe (see licenses.py)
+                recipe_dir.mkdir(parents=True)
+                handed = with_staged_license_files(gen.recipe, recipe_dir, self.source_dir).to_yaml()
+        recipe_path = write_recipe_files(recipe_dir, handed, variants)
         outputs = render_recipe(
             recipe_path,
             variant_config,
@@ -157,7 +170,7 @@ class GeneratingBackend(Backend):
         # rattler-build solves the build/host environments itself: source dependencies
         # are found by name in the channels (the front end's workspace channel)
         gen.recipe = dataclasses.replace(gen.recipe, requirements=solvable_requirements(gen.recipe.requirements))
-        outputs = self._render(work_dir, gen, variant_config, host, build_platform)
+        outputs = self._render(work_dir, gen, variant_config, host, build_platform, for_build=True)
         output = find_output(outputs, params.output)
         globs = self.build_input_globs(config, work_dir, editable)
         globs += self.input_globs_from_packages(config, _environment_names(params, output))

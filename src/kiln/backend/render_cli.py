@@ -7,7 +7,6 @@ manifest itself when kiln's front end can read it, else there is none.
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,9 @@ def _load_data(path: Path) -> Any:
     except OSError as exc:
         raise KilnError(f"cannot read {path}: {exc.strerror}") from None
     if path.suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ManifestError(f"invalid TOML: {exc}", path=path) from None
+        from kiln.backend import toml
+
+        return toml.parse(text, path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -1,6 +1,7 @@
 """A TOML document that knows the line of every key, so manifest errors can point at it.
 
-``tomli`` (TOML 1.1, as pixi reads manifests: inline tables may span lines)
+``tomli`` (TOML 1.1, as pixi reads manifests: inline tables may span lines; via
+:mod:`kiln.backend.toml`, the reader the backends use too)
 parses and validates; it keeps no positions. A small scanner walks the
 (already valid) text once more and records, for every key path -- table headers,
 dotted keys, inline-table keys and array elements -- the line it is written on.
@@ -18,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
-
-from kiln.errors import KilnError, ManifestError, toml_syntax_error
+from kiln.backend import toml
+from kiln.errors import KilnError, ManifestError
 
 KeyPath = tuple[str | int, ...]
 
@@ -71,10 +71,7 @@ class TomlDocument:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.text = text
-        try:
-            self.data: dict[str, Any] = tomli.loads(text)
-        except tomli.TOMLDecodeError as exc:
-            raise toml_syntax_error(path, text, exc.msg, exc.lineno, exc.colno) from None
+        self.data: dict[str, Any] = toml.parse(text, path)
         self._lines = _KeyScanner(text).scan()
 
     @classmethod
@@ -334,7 +331,7 @@ class _KeyScanner:
         start = self.i
         self._string()
         raw = self.s[start : self.i]
-        return tomli.loads(f"k = {raw}")["k"]
+        return toml.loads(f"k = {raw}")["k"]
 
     def _string(self) -> None:
         s = self.s

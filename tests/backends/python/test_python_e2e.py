@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 import pytest
+import yaml
 from tests.conftest import PROJECTS, backend_exe
 from tests.helpers import kiln_install, read_index, run_kiln
 
@@ -180,8 +181,9 @@ def test_c_extension_is_platform_specific(drive) -> None:
 
 def test_missing_pyproject_fails_conda_outputs(drive) -> None:
     project = drive("python-no-pyproject")
-    with pytest.raises(BackendError, match="requires a `pyproject.toml`"):
+    with pytest.raises(BackendError, match="requires a `pyproject.toml`") as info:
         project.outputs()
+    assert "help: add one, or set `ignore-pyproject-manifest = true` in [package.build.config]" in str(info.value)
 
 
 def test_invalid_toml_names_file_and_line(drive) -> None:
@@ -244,3 +246,18 @@ def test_initialize_imports_nothing_heavy(tmp_path: Path) -> None:
         env=env,
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.build
+def test_pyproject_in_toml_1_1_builds(drive) -> None:
+    """The backend reads pyproject.toml with the front end's TOML 1.1 reader (issue 8, point 7)."""
+    project = drive("python-toml-1.1")  # a multi-line inline table, a trailing comma, `\e`
+    outputs = project.outputs()
+    assert [o.metadata.name for o in outputs.outputs] == ["toml-one-one"]
+    result = project.build()
+    about = yaml.safe_load((project.tmp / "work" / "debug" / "recipe.yaml").read_text())["about"]
+    # from the multi-line inline table
+    assert (about["homepage"], about["repository"]) == ("https://example.com/toml-one-one", "https://example.com/toml-one-one.git")
+    assert result.subdir == "noarch"
+    prefix = project.install("toml-one-one")
+    assert run(prefix / "bin" / "toml-one-one") == "hello from toml-one-one"

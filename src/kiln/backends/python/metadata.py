@@ -10,13 +10,13 @@ with the file and line in the message. What the recipe takes from it is spec
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiln.backend import toml
 from kiln.backend.generated import MetadataProvider
-from kiln.errors import ManifestError, toml_syntax_error
+from kiln.errors import ManifestError
 from kiln.protocol import log
 
 PYPROJECT = "pyproject.toml"
@@ -215,28 +215,13 @@ class _Validator:
         return self.requirements(build_system["requires"], "requires", "build-system")
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
-
-
 def load_pyproject(path: Path) -> Pyproject:
     """Read and validate ``path``; every mistake is a :class:`ManifestError` naming file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ManifestError(f"cannot read the file: {exc.strerror}", path=path) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = _TOML_POSITION.search(message)
-        line = column = None
-        if m:
-            line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
-            column = int(m.group(2)) if m.group(2) else len(text.splitlines()[-1] if text.splitlines() else "") + 1
-            message = message[: m.start()]
-        if line is not None and column is not None:
-            raise toml_syntax_error(path, text, message, line, column) from None
-        raise ManifestError(f"invalid TOML: {message}", path=path, line=line) from None
+    data = toml.parse(text, path)
     check = _Validator(path, text)
     project, dependencies = (None, []) if "project" not in data else check.project(data["project"])
     build_requires = None if "build-system" not in data else check.build_system(data["build-system"])
@@ -269,10 +254,18 @@ class PyprojectMetadataProvider(MetadataProvider):
             return None
         if self._pyproject is None:
             if not self.path.is_file():
+                help_text = (
+                    "add one, or set `ignore-pyproject-manifest = true` in [package.build.config] "
+                    "to take name, version and metadata from the pixi manifest alone"
+                )
+                if (self.manifest_root / "setup.py").is_file():
+                    help_text = (
+                        "this project has a setup.py only: set `ignore-pyproject-manifest = true` in "
+                        "[package.build.config] (name, version and metadata then come from the pixi "
+                        "manifest) and list `setuptools` in [package.host-dependencies]"
+                    )
                 raise ManifestError(
-                    f"pixi-build-python requires a `pyproject.toml` in {self.manifest_root}",
-                    help="add one, or set `ignore-pyproject-manifest = true` in [package.build.config] "
-                    "to take name, version and metadata from the pixi manifest alone",
+                    f"pixi-build-python requires a `pyproject.toml` in {self.manifest_root}", help=help_text
                 )
             self._pyproject = load_pyproject(self.path)
         return self._pyproject

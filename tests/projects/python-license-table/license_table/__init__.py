@@ -1,0 +1,1 @@
+"""A package whose license is a file."""
