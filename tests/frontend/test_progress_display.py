@@ -36,7 +36,8 @@ def test_live_display_elapsed_time_ticks_while_a_package_builds(tmp_path):
     times = _building_times(text, "recipe-slow")
     assert times == sorted(times) and times[-1] > times[0], times
     shown = plain(text)
-    assert "slow build started" in shown  # the backend's last log line, in the row
+    # the backend's last log line, in the row: the script's echo or its trace of `sleep`
+    assert re.search(r"recipe-slow\s+building\s+\d+\.\ds\s+new\s+(slow build started|\+ sleep 4)", shown), shown
     assert re.search(r"recipe-slow\s+built\s+\d+\.\ds", shown)
 
 
@@ -52,20 +53,35 @@ def _stream_stderr(cmd: list[str], env: dict[str, str]) -> tuple[int, list[str]]
 HEARTBEAT = re.compile(r"^recipe-slow: still building, (\d+\.\d)s so far; last log: (.*)$")
 
 
+def _heartbeats(lines: list[str]) -> list[tuple[int, re.Match]]:
+    start = lines.index("recipe-slow: building (new)")
+    end = next(i for i, line in enumerate(lines) if line.startswith("recipe-slow: built ("))
+    assert not any(HEARTBEAT.match(line) for line in lines[:start] + lines[end:]), lines
+    beats = [(i, HEARTBEAT.match(lines[i])) for i in range(start + 1, end) if HEARTBEAT.match(lines[i])]
+    assert beats, lines[start : end + 1]
+    elapsed = [float(m.group(1)) for _, m in beats]
+    assert elapsed == sorted(elapsed)
+    return beats
+
+
 def test_without_a_terminal_a_heartbeat_names_elapsed_time_and_the_last_log_line(tmp_path):
     project = copy_project("recipe-slow", tmp_path / "recipe-slow")
     cmd = [kiln_exe(), "build", "--path", str(project), "-o", str(tmp_path / "out")]
     code, lines = _stream_stderr(cmd, {"KILN_HEARTBEAT_SECONDS": "0.5"})
     assert code == 0, "\n".join(lines)
-    start = lines.index("recipe-slow: building (new)")
-    end = next(i for i, line in enumerate(lines) if line.startswith("recipe-slow: built ("))
-    beats = [HEARTBEAT.match(line) for line in lines[start + 1 : end]]
-    assert beats and all(beats), lines[start:end + 1]
-    elapsed = [float(m.group(1)) for m in beats]
-    assert elapsed == sorted(elapsed)
-    # during the recipe's sleep, the last thing the backend logged is the script's echo
-    assert "slow build started" in {m.group(2) for m in beats}, lines
-    assert not any(HEARTBEAT.match(line) for line in lines[end:])
+    beats = _heartbeats(lines)
+    # during the recipe's sleep the backend last logged the script's echo or its trace of `sleep`
+    assert {m.group(2) for _, m in beats} & {"slow build started", "+ sleep 4"}, lines
+
+
+def test_under_v_a_heartbeat_quotes_the_last_backend_line_shown(tmp_path):
+    project = copy_project("recipe-slow", tmp_path / "recipe-slow")
+    cmd = [kiln_exe(), "build", "-v", "--path", str(project), "-o", str(tmp_path / "out")]
+    code, lines = _stream_stderr(cmd, {"KILN_HEARTBEAT_SECONDS": "0.5"})
+    assert code == 0, "\n".join(lines)
+    for i, beat in _heartbeats(lines):
+        logged = [line.removeprefix("recipe-slow | ").strip() for line in lines[:i] if line.startswith("recipe-slow |")]
+        assert beat.group(2) == [text for text in logged if text][-1], lines[: i + 1]
 
 
 def test_heartbeat_is_quiet_under_q_and_a_bad_interval_is_an_error(tmp_path):
