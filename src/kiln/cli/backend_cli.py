@@ -3,11 +3,14 @@
 ``<backend>`` with no arguments serves JSON-RPC on stdio -- that is all pixi ever
 runs, so that path parses no options and imports nothing heavy. The rest is for
 people: ``capabilities``, ``--version``, ``-v/-q`` and ``render``, which prints the
-recipe the backend would generate for a manifest.
+recipe the backend would generate for a manifest. Started by hand on a terminal, it
+says in one line on stderr what it is waiting for; pixi pipes stdin, so pixi never
+sees that line.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
@@ -22,10 +25,27 @@ if TYPE_CHECKING:
 def run(descriptor: BackendDescriptor, argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     if not args:
+        _hint_on_terminal(descriptor)
         from kiln.protocol.server import serve_stdio
 
         exit_process(serve_stdio(descriptor))
     exit_process(_run_with_args(descriptor, args))
+
+
+def _hint_on_terminal(descriptor: BackendDescriptor) -> None:
+    """Someone who runs the backend by hand would otherwise see it wait in silence.
+    Only when stdin is a terminal: one isatty call, nothing imported."""
+    try:
+        if not os.isatty(0):
+            return
+    except OSError:
+        return
+    name = descriptor.name
+    sys.stderr.write(
+        f"{name}: a pixi build backend, waiting for JSON-RPC requests on stdin (Ctrl-D ends); "
+        f"see `{name} --help`, or `{name} render <manifest>` for the recipe it generates\n"
+    )
+    sys.stderr.flush()
 
 
 def _parser(descriptor: BackendDescriptor) -> argparse.ArgumentParser:
@@ -57,6 +77,7 @@ def _run_with_args(descriptor: BackendDescriptor, argv: list[str]) -> int:
     ns = parser.parse_args(argv)
     log.configure(verbose=ns.verbose, quiet=ns.quiet, prefix=descriptor.name)
     if ns.command is None:
+        _hint_on_terminal(descriptor)
         from kiln.protocol.server import serve_stdio
 
         return serve_stdio(descriptor)

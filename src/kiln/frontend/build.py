@@ -40,6 +40,7 @@ from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import LocalChannel
 from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
+from kiln.frontend.labels import recipe_package_name
 from kiln.frontend.lock import WorkspaceLock
 from kiln.frontend.publish import deliver_flat
 from kiln.frontend.reachability import offline_help, unreachable
@@ -623,11 +624,14 @@ class BuildSession:
                 reason = "--force" if self.options.force and lookup.hit else lookup.reason
                 if self.options.clean and not lookup.hit:
                     reason = "--clean"
-                self.reporter.state(pkg.label, "building", f"{meta.name}: {reason}")
+                first = reason == "not built before"
+                said = "new" if first else reason
+                self.reporter.state(pkg.label, "building", said if meta.name == pkg.label else f"{meta.name}: {said}")
                 cached = self._build_output(pkg, output, key, components)
                 pkg.rebuilt.add(meta.name)
                 built_any = True
-                reasons.append(f"{meta.name} {meta.version} ({meta.build}): rebuilt, {reason}")
+                outcome = "built (new)" if first else f"rebuilt, {reason}"
+                reasons.append(f"{meta.name} {meta.version} ({meta.build}): {outcome}")
             pkg.artifacts.setdefault(meta.name, []).append(cached)
             self._publish(cached)
             artifacts.append(_artifact(cached))
@@ -803,10 +807,12 @@ def _checkout_root(package: Package) -> dict[str, str]:
 
 
 def _label_of(found: Discovered) -> str:
+    """What a package without a manifest name is called: its recipe's package name,
+    else its directory's name."""
     manifest = found.manifest_path
     if manifest.name in ("recipe.yaml", "recipe.yml"):
         parent = manifest.parent
-        return (parent.parent if parent.name == "recipe" else parent).name
+        return recipe_package_name(manifest) or (parent.parent if parent.name == "recipe" else parent).name
     return found.source_dir.name
 
 
