@@ -293,4 +293,4 @@ def test_the_toml_reader_is_toml_1_1_and_names_the_line(tmp_path):
     assert toml.parse('a = {\n  b = "\\e",\n}\n', tmp_path / "x.toml") == {"a": {"b": "\x1b"}}
     with pytest.raises(ManifestError) as info:
         toml.parse("a = 1\nb = = 2\n", tmp_path / "x.toml")
-    assert str(info.value) == f"{tmp_path / 'x.toml'}:2: invalid TOML: Invalid value"
+    assert str(info.value) == f"{tmp_path / 'x.toml'}:2:5: invalid TOML: Invalid value\n   2 | b = = 2\n     |     ^"

@@ -163,6 +163,24 @@ def test_ctrl_c_leaves_no_partial_archive_and_the_next_run_succeeds(tmp_path):
     assert again["packages"][0]["status"] == "built" and Path(again["delivered"][0]["path"]).is_file()
 
 
+def test_ctrl_c_to_kiln_alone_stores_nothing_the_backend_finishes_later(tmp_path):
+    """The interrupt reaches kiln but not the backend (as when rattler-build holds the
+    backend in native code): kiln must end the backend and store nothing it sends after."""
+    project = copy_project("recipe-slow", tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([kiln_exe(), "build", "--path", str(project), "-o", str(out), "-v", "--no-progress"],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    for line in proc.stderr:
+        if "slow build started" in line and not line.lstrip().startswith("+"):
+            break
+    os.kill(proc.pid, signal.SIGINT)  # kiln only, not its process group
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, rest
+    assert "Traceback" not in rest
+    assert not out.exists() or not list(out.rglob("*.conda"))
+    assert not list((project / ".pixi").glob("artifacts-v0/*/*/*.conda"))
+
+
 def test_two_builds_of_one_workspace_at_once(tmp_path):
     """The second run starts once the first is building, and the first finishes only after
     the second said it waits: events, not sleeps, order them."""

@@ -289,6 +289,9 @@ class BuildSession:
         self._channels_checked = False
         self._check_lock = threading.Lock()
         self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter, self._check_channels)
+        # set (under the lock) once the run is interrupted or failed: no artifact is stored after it
+        self._stopping = threading.Event()
+        self._store_lock = threading.Lock()
         self.packages: dict[tuple[str, str], Package] = {}
         self._kiln_id = _kiln_fingerprint()
 
@@ -659,10 +662,19 @@ class BuildSession:
         )
         _check_result(meta, result)
         archive = Path(result.output_file)
-        cached = self.artifacts.store(
-            meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.mutable else None
-        )
-        return cached
+        with self._store_lock:
+            if self._stopping.is_set():  # Ctrl-C came while the backend was still building
+                raise KilnError(f"{meta.name}: not stored, the build was interrupted")
+            return self.artifacts.store(
+                meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.mutable else None
+            )
+
+    def _stop(self) -> None:
+        """Interrupted or failed: store nothing more, and end the backends now rather than
+        after their builds (a backend inside rattler-build sees Ctrl-C only when it returns)."""
+        with self._store_lock:
+            self._stopping.set()
+        self.backends.kill_all()
 
     def run(self) -> BuildSummary:
         with WorkspaceLock(self.pixi_dir / "kiln.lock", on_wait=self.reporter.message):
@@ -691,7 +703,8 @@ class BuildSession:
         done: dict[int, PackageResult] = {}
         remaining = list(ordered)
         running: dict[Future, Package] = {}
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
             while remaining or running:
                 for pkg in list(remaining):
                     if len(running) >= jobs:
@@ -714,6 +727,12 @@ class BuildSession:
                         raise
                     done[id(pkg)] = result
                     self.reporter.state(pkg.label, result.status, f"{result.elapsed:.1f}s")
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # Ctrl-C: siblings of a mere failure may finish and be cached
+                self._stop()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return [done[id(p)] for p in ordered]
 
     def _deliver(self, root: Package) -> list[Artifact]:
