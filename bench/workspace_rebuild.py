@@ -18,16 +18,15 @@ dependencies, on all those after it. Measured, each with the number of packages 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 KILN = str(Path(sys.executable).parent / "kiln")
+
+from frontend_cache import kiln_build  # noqa: E402 (the same runner, from the bench folder)
 
 
 def make_workspace(root: Path, count: int) -> list[str]:
@@ -53,16 +52,6 @@ def make_workspace(root: Path, count: int) -> list[str]:
             f"    - cp $RECIPE_DIR/data.txt $PREFIX/share/{name}/data.txt\n{run}"
         )
     return chain
-
-
-def kiln_build(path: Path, out: Path, *extra: str) -> tuple[float, dict]:
-    start = time.perf_counter()
-    proc = subprocess.run([KILN, "build", "--json", "--path", str(path), "-o", str(out), *extra],
-                          capture_output=True, text=True)  # fmt: skip
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(proc.stderr)
-    return elapsed, json.loads(proc.stdout)
 
 
 def rebuilt(summary: dict) -> int:

@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
-from tests.backends.python.test_python_e2e import PythonBackendRun
+from tests.backends.python.test_python_e2e import PythonBackendRun, drive  # noqa: F401 (fixture)
 from tests.conftest import backend_exe
 from tests.helpers import extract
 
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture
-def drive(tmp_path: Path, local_channel: Path):
-    runs: list[PythonBackendRun] = []
-
-    def start(project: str, **config: Any) -> PythonBackendRun:
-        runs.append(PythonBackendRun(project, tmp_path, local_channel, **config))
-        return runs[-1]
-
-    yield start
-    for run in runs:
-        run.close()
 
 
 def _license_file(recipe: Path) -> list[str]:
