@@ -11,8 +11,6 @@ is reported here.
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -20,6 +18,8 @@ TIMEOUT = 3.0
 
 
 def _proxy_for(url: str) -> str | None:
+    import urllib.request
+
     scheme = urlsplit(url).scheme
     proxies = urllib.request.getproxies()
     if scheme in proxies and not urllib.request.proxy_bypass(urlsplit(url).hostname or ""):
@@ -29,6 +29,9 @@ def _proxy_for(url: str) -> str | None:
 
 def probe(channel: str, timeout: float = TIMEOUT) -> str | None:
     """None if ``channel`` answers; else the network error, in words."""
+    import urllib.error  # on first use: a build with local channels only never pays for it
+    import urllib.request
+
     url = channel.rstrip("/") + "/noarch/repodata.json"
     request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "kiln"})
     try:
