@@ -90,7 +90,7 @@ def main() -> int:
         variants = channel / "variants.yaml"
         source = scratch / "project"
         shutil.copytree(PROJECT, source)
-        from kiln.backend.platforms import current_platform
+        from kiln.conda.platforms import current_platform
 
         platform = current_platform()
         spawn, backend = timed(lambda: BackendProcess([str(BIN / "pixi-build-python"), "-q"]))

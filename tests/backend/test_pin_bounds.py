@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from kiln.backend.outputs import render_recipe, to_conda_output
-from kiln.backend.pins import pin_range
 from kiln.backend.variants import build_variant_config
+from kiln.conda.pins import pin_range
 from kiln.protocol import types as t
 from tests.helpers import make_channel
 
@@ -107,6 +107,6 @@ def test_conda_outputs_pins_match_what_rattler_build_writes(built):
 
 
 def test_pins_do_not_import_rattler_until_used():
-    probe = "import sys, kiln.backend.outputs, kiln.backend.pins; print('rattler' in sys.modules)"
+    probe = "import sys, kiln.backend.outputs, kiln.conda.pins; print('rattler' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

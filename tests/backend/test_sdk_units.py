@@ -14,13 +14,15 @@ from hypothesis import strategies as st
 from kiln.backend import yaml
 from kiln.backend.generated import GeneratedRecipe, MetadataProvider, RecipeGenerationError, normalize_license, normalize_url
 from kiln.backend.globs import walk
-from kiln.backend.matchspec import format_spec, normalize_version_spec, parse_spec
 from kiln.backend.outputs import decode_source_url
-from kiln.backend.pins import pin_range
-from kiln.backend.platforms import current_platform, request_platforms, selector_matches
+from kiln.backend.platforms import request_platforms
 from kiln.backend.recipe import Conditional, Recipe
 from kiln.backend.specs import form_urlencode, source_item, source_url
 from kiln.backend.variants import variant_version_spec
+from kiln.conda.match_specs import format_spec, parse_spec
+from kiln.conda.pins import pin_range
+from kiln.conda.platforms import current_platform, selector_matches
+from kiln.conda.version_specs import normalize_version_spec
 from kiln.protocol import types as t
 
 # -- yaml --------------------------------------------------------------------------

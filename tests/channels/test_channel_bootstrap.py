@@ -14,7 +14,7 @@ import yaml
 from tests.conftest import EXTRA_BOOTSTRAP_ARGS
 from tests.helpers import kiln_install, repodata, run_kiln
 
-from kiln.backend.platforms import current_platform
+from kiln.conda.platforms import current_platform
 
 SUBDIR = current_platform()
 PY_SHORT = f"{sys.version_info.major}.{sys.version_info.minor}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,15 @@ from kiln.channels.pypackages import (
     closure,
     conda_dependency,
     conda_name,
-    conda_version_spec,
     dependencies,
     distribution_entries,
     launcher,
     python_dependency,
 )
+from kiln.conda import pep440
+
+#: The channel's spelling: a requirement's specifier set has no order, so it is sorted.
+conda_version_spec = partial(pep440.conda_version_spec, sort=True)
 
 PY311 = {
     "implementation_name": "cpython",

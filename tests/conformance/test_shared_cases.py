@@ -12,8 +12,8 @@ import yaml
 from kiln.backend.compilers import compiler_requirement, default_compiler, default_variants
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.intermediate import GeneratingBackend
-from kiln.backend.platforms import current_platform
 from kiln.backend.specs import SpecConversionError, binary_item
+from kiln.conda.platforms import current_platform
 from kiln.protocol import types as t
 from tests.helpers import read_index
 from tests.upstream_cases import assertions, cases, snapshot_body

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiln.backend.platforms import current_platform
+from kiln.conda.platforms import current_platform
 from tests.conftest import PROJECTS, kiln_exe
 from tests.helpers import extract, make_channel, read_index
 

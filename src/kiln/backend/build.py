@@ -188,7 +188,7 @@ def _check_cross_host_environment(output: RenderedOutput, channels: list[str]) -
     here before anything is built, with the solver's own reason when the environment
     cannot be solved for the host platform at all.
     """
-    from kiln.backend.platforms import current_platform
+    from kiln.conda.platforms import current_platform
 
     machine = current_platform()
     host = output.host_platform

@@ -8,7 +8,7 @@ when one is configured (spec ``backends.md`` §1.6).
 
 from __future__ import annotations
 
-from kiln.backend.platforms import family
+from kiln.conda.platforms import family
 
 
 def compiler_requirement(language: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from kiln.backend.platforms import selector_matches
+from kiln.conda.platforms import selector_matches
 from kiln.errors import ConfigurationError
 from kiln.protocol import log
 

@@ -8,12 +8,13 @@ DESCRIPTION, package.xml). The summary always comes from the provider.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 from kiln.backend.recipe import About, Build, Recipe
 from kiln.backend.specs import requirements_from_model
+from kiln.conda.package_names import is_valid_package_name
+from kiln.conda.urls import about_url
+from kiln.conda.versions import is_valid_version
 from kiln.errors import KilnError
 from kiln.protocol import log
 from kiln.protocol.types import UNSET, ProjectModel
@@ -75,7 +76,7 @@ class GeneratedRecipe:
                 help="give `name` in the [package] table of the pixi manifest",
             )
         name = name.strip().lower()
-        if not re.fullmatch(r"[a-z0-9_.\-]+", name):
+        if not is_valid_package_name(name):
             raise RecipeGenerationError(f"`{name}` is not a valid conda package name")
         version = _first(model.version, provider.version, "version")
         if version is None or not str(version).strip():
@@ -126,46 +127,15 @@ def _first(value, method, what: str):
     return _query(method, what)
 
 
-_VERSION = re.compile(r"^(\d+!)?[A-Za-z0-9_.*+\-]+$")
-
-
-def is_valid_version(text: str) -> bool:
-    return bool(_VERSION.match(text)) and not text.startswith((".", "-", "_", "+")) and ".." not in text
-
-
-_SPECIAL_SCHEMES = {"http", "https", "ftp", "ws", "wss", "file"}
-
-
 def normalize_url(value: str | None, what: str) -> str | None:
-    """Parse a URL the way the WHATWG/`url` crate does, or drop it with a warning.
-
-    Scheme and host are lower-cased and a special scheme gets ``/`` as its empty
-    path (``https://example.com`` -> ``https://example.com/``).
-    """
+    """The URL as the WHATWG/`url` crate prints it (``kiln.conda.urls.about_url``), or None with a warning."""
     if value is None:
         return None
-    text = value.strip()
     try:
-        parts = urlsplit(text)
+        return about_url(value)
     except ValueError:
-        parts = None
-    if parts is None or not parts.scheme or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*", parts.scheme):
         log.warn(f"the {what} `{value}` is not a valid URL; it is left out of the recipe")
         return None
-    scheme = parts.scheme.lower()
-    netloc = parts.netloc
-    if scheme in _SPECIAL_SCHEMES and scheme != "file" and not parts.hostname:
-        log.warn(f"the {what} `{value}` is not a valid URL; it is left out of the recipe")
-        return None
-    if parts.hostname:
-        host = parts.hostname.lower()
-        userinfo = netloc.rsplit("@", 1)[0] + "@" if "@" in netloc else ""
-        port = f":{parts.port}" if parts.port is not None else ""
-        netloc = f"{userinfo}{host}{port}"
-    path = parts.path
-    if scheme in _SPECIAL_SCHEMES and path == "":
-        path = "/"
-    return urlunsplit((scheme, netloc, path, parts.query, parts.fragment))
 
 
 def normalize_license(value: str | None) -> str | None:

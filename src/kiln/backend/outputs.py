@@ -18,9 +18,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
 
-from kiln.backend.matchspec import ParsedSpec, normalize_version_spec, parse_spec
-from kiln.backend.pins import is_pin_expression, pin_range
 from kiln.backend.variants import variant_version_spec
+from kiln.conda.match_specs import ParsedSpec, parse_spec
+from kiln.conda.pins import is_pin_expression, pin_range
+from kiln.conda.version_specs import normalize_version_spec
 from kiln.errors import KilnError
 from kiln.protocol import types as t
 

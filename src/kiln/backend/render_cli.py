@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from kiln.backend.api import BackendDescriptor
-from kiln.backend.platforms import current_platform
+from kiln.conda.platforms import current_platform
 from kiln.errors import KilnError, ManifestError
 from kiln.protocol import types as t
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from kiln.backend.platforms import current_platform
+from kiln.conda.platforms import current_platform
 
 
 def channel_source(channel: str) -> str:

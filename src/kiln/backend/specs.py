@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kiln.backend.matchspec import format_spec, normalize_version_spec
 from kiln.backend.recipe import RUN_EXPORT_BUCKETS, Conditional, Item, Requirements
+from kiln.conda.match_specs import format_spec
+from kiln.conda.version_specs import normalize_version_spec
 from kiln.errors import KilnError
 from kiln.protocol.types import (
     UNSET,
@@ -248,7 +249,7 @@ def without_source_url(item: Item) -> Item:
         )
     if item.startswith("${{") or "source://" not in item:
         return item
-    from kiln.backend.matchspec import parse_spec
+    from kiln.conda.match_specs import parse_spec
 
     parsed = parse_spec(item)
     brackets = {k: v for k, v in parsed.brackets.items() if k != "url"}

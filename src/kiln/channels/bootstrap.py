@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiln.backend.platforms import current_platform
 from kiln.channels.compilers import gcc_shim, gxx_shim, rust_shim, sysroot_shim
 from kiln.channels.hosttools import ToolMissing
+from kiln.conda.platforms import current_platform
 from kiln.channels.index import (
     STATE_DIR,
     index_is_current,

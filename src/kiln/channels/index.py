@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiln.conda.locks import FileLock
 from kiln.errors import ChannelError
 
 ARCHIVE_SUFFIXES = (".conda", ".tar.bz2")
@@ -71,17 +72,12 @@ def locked(channel: Path) -> Iterator[Path]:
     removed here, under the lock.
     """
     state = channel / STATE_DIR
+    lock = FileLock(state / "lock")
     try:
-        handle = open(state / "lock", "a+")
+        lock.acquire()
     except OSError as exc:
         raise ChannelError(f"cannot lock the channel {channel}: {exc.strerror or exc}") from None
-    with handle:
-        try:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        except ImportError:  # Windows: no advisory locks, run unlocked
-            pass
+    try:
         scratch = state / "tmp"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True, exist_ok=True)
@@ -89,6 +85,8 @@ def locked(channel: Path) -> Iterator[Path]:
             yield scratch
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        lock.release()
 
 
 def read_archives(paths: Sequence[Path], *, deep: bool = False) -> list[ArchiveInfo]:

@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from kiln.backend.platforms import current_platform
 from kiln.channels.index import add_archives, archive_suffix, index_is_current, read_archives
+from kiln.conda.platforms import current_platform
 from kiln.errors import ChannelError
 
 

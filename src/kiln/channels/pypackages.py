@@ -10,7 +10,6 @@ dropped -- so the channel solves the way pip would have installed them.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import sysconfig
 from collections.abc import Callable, Iterable
@@ -18,34 +17,17 @@ from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import InvalidSpecifier
 
 from kiln.channels.hosttools import is_native
 from kiln.channels.installed import Installed, find, record
 from kiln.channels.package import ChannelPackage, Content, Entry, SourceFile, Symlink
+from kiln.conda.package_names import pep503_name as conda_name
+from kiln.conda.pep440 import conda_version_spec
 from kiln.errors import ChannelError
 
 #: What the backends install into host environments.
 DEFAULT_DISTRIBUTIONS = ("pip", "hatchling", "setuptools", "wheel", "uv")
-
-def conda_name(name: str) -> str:
-    """The conda package name of a distribution: its PEP 503 normalised name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def conda_version_spec(specifier: SpecifierSet | str) -> str:
-    """A PEP 440 specifier set as a conda version spec (``""`` when unconstrained)."""
-    parts = []
-    for spec in sorted(SpecifierSet(str(specifier)), key=str):
-        op, version = spec.operator, spec.version
-        if op == "===":
-            op = "=="
-        if op == "==" and version.endswith(".*"):
-            parts.append(version)
-        else:
-            parts.append(f"{op}{version}")
-    return ",".join(parts)
-
 
 def conda_dependency(requirement: str, environment: dict[str, str] | None = None) -> str | None:
     """A ``Requires-Dist`` line as a conda match spec, or None when it does not apply here.
@@ -58,7 +40,7 @@ def conda_dependency(requirement: str, environment: dict[str, str] | None = None
         env = {**(environment or default_environment()), "extra": ""}
         if not req.marker.evaluate(env):
             return None
-    version = conda_version_spec(req.specifier)
+    version = conda_version_spec(str(req.specifier), sort=True)
     return f"{conda_name(req.name)} {version}" if version else conda_name(req.name)
 
 
@@ -66,7 +48,7 @@ def python_dependency(requires_python: str | None) -> str:
     if not requires_python:
         return "python"
     try:
-        version = conda_version_spec(requires_python)
+        version = conda_version_spec(requires_python, sort=True)
     except InvalidSpecifier:
         return "python"
     return f"python {version}" if version else "python"

@@ -81,7 +81,7 @@ def build_options(f):
 
 def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None):
     """Build as ``kw`` says; returns the summary and the reporter (for :func:`_report`)."""
-    from kiln.backend.platforms import current_platform
+    from kiln.conda.platforms import current_platform
     from kiln.cli.progress import make_reporter
     from kiln.frontend.build import BuildOptions, build
 

@@ -10,7 +10,6 @@ keeps concurrent kiln runs from installing the same prefix twice.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import hashlib
 import json
 import os
@@ -18,8 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from kiln.backend.platforms import current_platform
 from kiln.backend.solve import channel_source
+from kiln.conda.locks import FileLock
+from kiln.conda.platforms import current_platform
 from kiln.errors import BackendNotFoundError
 
 API_CONSTRAINT = "pixi-build-api-version >=7,<8"
@@ -85,8 +85,7 @@ def install_backend(name: str, version: str | None, channels: list[str], additio
     digest = hashlib.sha256(json.dumps([specs, channels, current_platform()]).encode()).hexdigest()[:12]
     prefix = cache_root() / "backends-v0" / f"{name}-{digest}"
     prefix.parent.mkdir(parents=True, exist_ok=True)
-    with open(str(prefix) + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(str(prefix) + ".lock"):
         if not (prefix / MARKER).exists():
             shutil.rmtree(prefix, ignore_errors=True)
             try:

@@ -33,9 +33,9 @@ from typing import Any
 
 import msgspec
 
-from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
 from kiln.channels.index import ARCHIVE_SUFFIXES
+from kiln.conda.platforms import current_platform
 from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError, ManifestError
 from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
 from kiln.frontend.channel import LocalChannel
@@ -797,7 +797,7 @@ def _channel_line(manifest: Path | None, channel: str) -> int | None:
     """The line of ``channel`` in the workspace manifest's ``channels``, if it is written there."""
     if manifest is None:
         return None
-    from kiln.frontend.channel_urls import InvalidChannel, channel_location
+    from kiln.conda.urls import InvalidChannel, channel_location
     from kiln.frontend.manifest_files import read_manifest
 
     try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiln.frontend.channel_urls import InvalidChannel, channel_location
+from kiln.conda.urls import InvalidChannel, channel_location
 from kiln.frontend.dependency_specs import (
     PIN_KEYS,
     SPEC_KEYS,

@@ -17,9 +17,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
-from kiln.backend.matchspec import normalize_version_spec
+from kiln.conda.package_names import is_valid_package_name
+from kiln.conda.urls import InvalidChannel, channel_url
+from kiln.conda.version_specs import InvalidVersionSpec, parse_version_spec
+from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
-from kiln.frontend.channel_urls import InvalidChannel, channel_url
 from kiln.frontend.toml_source import Table, format_key, suggest, toml_type
 from kiln.protocol import types as t
 
@@ -34,9 +36,6 @@ PIN_KEYS = ("pin-compatible", "pin-subpackage")
 #: Fields a `{ workspace = true }` entry may not restate: the pool owns them.
 POOL_OWNED_KEYS = ("version", "path", "git", "url")
 
-_PACKAGE_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
-_VERSION = re.compile(r"(\d+!)?[A-Za-z0-9_+*](?:[A-Za-z0-9_.+*\-]*[A-Za-z0-9_+*])?")
-_CONSTRAINT = re.compile(r"(==|!=|>=|<=|~=|>|<|=)?(.+)")
 _BUILD_NUMBER = re.compile(r"(==|!=|>=|<=|>|<)?\d+")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 _PIN_EXPRESSION = re.compile(r"[x.]*x[x.]*")
@@ -88,7 +87,7 @@ class ParsedSpec:
 def package_name(table: Table, key: str, value: str | None = None) -> str:
     """Validate a conda package name: a dependency table key, or ``value`` written at ``key``."""
     name = key if value is None else value
-    if not _PACKAGE_NAME.fullmatch(name):
+    if not is_valid_package_name(name):
         raise table.error(
             f"`{name}` is not a valid package name",
             key,
@@ -418,33 +417,13 @@ def _digest(value: str | None, length: int, fail, key: str) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def is_valid_version(text: str) -> bool:
-    """A conda version: ``[epoch!]`` then letters, digits and ``._+-`` separators."""
-    return bool(_VERSION.fullmatch(text)) and ".." not in text and "*" not in text
-
-
 def _version_spec(text: str | None, fail, key: str) -> str | None:
     if text is None:
         return None
-    compact = re.sub(r"\s*([,|])\s*", r"\1", text.strip())
-    compact = re.sub(r"(==|!=|>=|<=|~=|>|<|=)\s+", r"\1", compact)
-    if (
-        not compact
-        or re.search(r"\s", compact)
-        or not all(_valid_constraint(part) for alt in compact.split("|") for part in alt.split(","))
-    ):
-        raise fail(f"`{text}` is not a valid version spec", key, help=_version_hint(text))
-    return normalize_version_spec(compact)
-
-
-def _valid_constraint(part: str) -> bool:
-    if part == "*":
-        return True
-    found = _CONSTRAINT.fullmatch(part)
-    if not found or not found.group(2):
-        return False
-    version = found.group(2)
-    return bool(_VERSION.fullmatch(version)) and ".." not in version
+    try:
+        return parse_version_spec(text)
+    except InvalidVersionSpec as exc:
+        raise fail(str(exc), key, help=_version_hint(text)) from None
 
 
 def _version_hint(text: str) -> str | None:
@@ -494,7 +473,7 @@ def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecC
             result = t.MatchSpecCondition(and_=pair) if which == "all" else t.MatchSpecCondition(or_=pair)
         return result
     name = value["package"]
-    if not isinstance(name, str) or not _PACKAGE_NAME.fullmatch(name):
+    if not isinstance(name, str) or not is_valid_package_name(name):
         raise fail(f"`when.package` must be a package name, found `{name}`", "package")
     rest = {k: v for k, v in value.items() if k != "package"}
     for name_ in rest:
@@ -534,7 +513,7 @@ def _when_string(text: str, fail) -> t.MatchSpecObject:
     if not parts:
         raise fail("`when` strings must name an exact package")
     name, rest = parts[0], parts[1:]
-    if not _PACKAGE_NAME.fullmatch(name) or "*" in name:
+    if not is_valid_package_name(name) or "*" in name:
         raise fail("`when` strings must name an exact package")
     if len(rest) > 1:
         raise fail("`when` strings do not support build-string shorthand", help=expanded_help)

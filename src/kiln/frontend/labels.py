@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kiln.conda.package_names import is_valid_package_name
+
 _KEY = re.compile(r"^(?P<indent>\s+)(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
 _VAR = re.compile(r"\$\{\{\s*([A-Za-z_]\w*)\s*\}\}")
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 
 def _scalar(value: str) -> str | None:
@@ -68,5 +69,5 @@ def recipe_package_name(recipe: Path) -> str | None:
         if name is None:
             continue
         name = _VAR.sub(lambda m: context.get(m.group(1), m.group(0)), name)
-        return name if _NAME.match(name) else None
+        return name if is_valid_package_name(name) else None
     return None

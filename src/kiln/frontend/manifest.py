@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiln.conda.urls import DEFAULT_CHANNEL_ALIAS
+from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
 from kiln.frontend.build_section import BackendSpec, read_build_section
-from kiln.frontend.channel_urls import DEFAULT_CHANNEL_ALIAS
-from kiln.frontend.dependency_specs import SpecContext, is_valid_version
+from kiln.frontend.dependency_specs import SpecContext
 from kiln.frontend.manifest_files import manifest_at
 from kiln.frontend.project_model import package_targets
 from kiln.frontend.toml_source import Table, format_key

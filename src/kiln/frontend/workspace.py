@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
-from kiln.backend.platforms import KNOWN_PLATFORMS
+from kiln.conda.platforms import KNOWN_PLATFORMS
+from kiln.conda.urls import DEFAULT_CHANNEL_ALIAS, InvalidChannel, about_url, channel_location
+from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
-from kiln.frontend.channel_urls import DEFAULT_CHANNEL_ALIAS, InvalidChannel, channel_location
-from kiln.frontend.dependency_specs import PoolEntry, SpecContext, is_valid_version, package_name, validate_pool_entry
+from kiln.frontend.dependency_specs import PoolEntry, SpecContext, package_name, validate_pool_entry
 from kiln.frontend.manifest_files import ManifestFile, find_manifest, manifest_at
 from kiln.frontend.toml_source import Table, format_key, suggest, toml_type
 
@@ -185,9 +186,10 @@ def url_field(table: Table, key: str) -> str | None:
     parts = urlsplit(value)
     if not parts.scheme or not parts.netloc or " " in value:
         raise table.error(f"`{value}` is not a valid URL", key)
-    if parts.path == "" and not parts.query and not parts.fragment:
-        value += "/"
-    return value
+    try:
+        return about_url(value)
+    except ValueError:
+        raise table.error(f"`{value}` is not a valid URL", key) from None
 
 
 def _version(table: Table, key: str) -> str | None:
@@ -406,7 +408,7 @@ def target_selector(table: Table, key: str, *, allow_glob: bool = False) -> str:
 
 
 def selector_matches(selector: str, platform: str) -> bool:
-    from kiln.backend.platforms import selector_matches as matches
+    from kiln.conda.platforms import selector_matches as matches
 
     if "*" in selector or "?" in selector:
         return fnmatch.fnmatchcase(platform, selector)

@@ -17,11 +17,11 @@ from tests.backends.python.pyhelpers import generate, make_backend, recipe_data
 from kiln.backends.python.backend import abi3_python_version
 from kiln.backends.python.pypi_mapping import (
     PypiRequirement,
-    channel_name,
     conda_name_from_lookup,
     detect_compilers,
     map_requirements,
 )
+from kiln.conda.urls import channel_name
 from kiln.errors import KilnError
 
 ASSERTIONS = Path(__file__).parents[2] / "data" / "upstream" / "recipes" / "current" / "assertions" / "python.yaml"

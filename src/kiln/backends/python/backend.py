@@ -16,8 +16,7 @@ from typing import Any
 from kiln.backend.compilers import compiler_items
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.intermediate import GeneratingBackend
-from kiln.backend.matchspec import format_spec, normalize_version_spec
-from kiln.backend.platforms import current_platform, family, request_platforms
+from kiln.backend.platforms import request_platforms
 from kiln.backend.recipe import PythonBuild, Script, item_names
 from kiln.backends.python import globs
 from kiln.backends.python.build_script import BuildScript
@@ -25,6 +24,9 @@ from kiln.backends.python.config import PythonConfig
 from kiln.backends.python.failures import installer_error, missing_module
 from kiln.backends.python.metadata import PYPROJECT, PyprojectMetadataProvider, entry_points, load_pyproject
 from kiln.backends.python.pypi_mapping import Fetcher, detect_compilers, fetch_from_service, map_requirements
+from kiln.conda.match_specs import format_spec
+from kiln.conda.pep440 import conda_version_spec
+from kiln.conda.platforms import current_platform, family
 from kiln.errors import BuildFailedError, ConfigurationError
 from kiln.protocol import log
 from kiln.protocol import types as t
@@ -48,7 +50,7 @@ def python_requirement(requires_python: str | None) -> str:
     """``python`` constrained by ``requires-python`` (canonical match-spec spelling)."""
     if not requires_python:
         return "python"
-    return format_spec("python", normalize_version_spec(requires_python))
+    return format_spec("python", conda_version_spec(requires_python) or None)
 
 
 def abi3_python_version(requires_python: str | None) -> str:

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiln.backend.matchspec import format_spec, normalize_version_spec
+from kiln.conda.match_specs import format_spec
+from kiln.conda.package_names import is_valid_package_name, pep503_name
+from kiln.conda.pep440 import conda_version_spec
+from kiln.conda.urls import channel_name
 from kiln.protocol import log
 
 MAPPING_BASE_URL = "https://conda-mapping.prefix.dev/pypi-to-conda-v1"
@@ -75,21 +78,6 @@ def fetch_from_service(channel: str, pypi_name: str, *, timeout: float = 10.0) -
 # -- names, markers and versions ---------------------------------------------------------
 
 _PYPI_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_CONDA_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-
-
-def normalize_pypi_name(name: str) -> str:
-    """PEP 503 normalisation: ``My_Pkg`` and ``my-pkg`` are the same project."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def is_valid_conda_name(name: str) -> bool:
-    return bool(_CONDA_NAME.match(name))
-
-
-def channel_name(channel: str) -> str:
-    """Last path segment of a channel URL or path (``https://prefix.dev/conda-forge`` -> ``conda-forge``)."""
-    return channel.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _marker_environment(platform: str) -> dict[str, str]:
@@ -164,7 +152,7 @@ class PypiRequirement:
 
         req = Requirement(text)  # validates the whole requirement
         return cls(
-            name=normalize_pypi_name(req.name),
+            name=pep503_name(req.name),
             specifier="" if req.url else _written_specifier(text),
             url=req.url or "",
             marker=str(req.marker) if req.marker is not None else None,
@@ -187,7 +175,7 @@ class PypiRequirement:
         """The specifiers as a conda version spec (``===`` -> ``==``); None for URLs or none."""
         if self.url or not self.specifier.strip():
             return None
-        return normalize_version_spec(re.sub(r"\s+", "", self.specifier).replace("===", "=="))
+        return conda_version_spec(self.specifier) or None
 
     def as_conda(self, conda_name: str) -> str:
         return format_spec(conda_name.lower(), self.conda_version())
@@ -203,7 +191,7 @@ def normalize_user_map(user_map: dict[str, str | bool | None] | None) -> dict[st
         if not _PYPI_NAME.match(key):
             log.warn(f"`pypi-conda-map`: `{key}` is not a valid PyPI package name; the entry is ignored")
             continue
-        normal = normalize_pypi_name(key)
+        normal = pep503_name(key)
         if normal in result:
             log.warn(f"`pypi-conda-map`: `{key}` repeats `{normal}`; the later entry wins")
         result[normal] = value if isinstance(value, str) else None
@@ -265,7 +253,7 @@ def _map_with_channel(
         if conda_name is None:
             log.warn(f"no conda package names found in the mapping for '{req.name}', skipping")
             continue
-        if not is_valid_conda_name(conda_name):
+        if not is_valid_package_name(conda_name):
             raise MappingError(f"invalid conda package name '{conda_name}' for '{req.name}'")
         mapped.append(req.as_conda(conda_name))
     return mapped
@@ -298,7 +286,7 @@ def map_requirements(
             target = users[req.name]
             if target is None:
                 continue
-            if is_valid_conda_name(target):
+            if is_valid_package_name(target):
                 from_user.append(req.as_conda(target))
                 continue
             log.warn(f"`pypi-conda-map`: `{target}` is not a valid conda package name; asking the mapping service")
@@ -325,7 +313,7 @@ def detect_compilers(build_requires: list[str]) -> list[str]:
 
     found: list[str] = []
     for text in build_requires:
-        for compiler in BUILD_TOOL_COMPILERS.get(normalize_pypi_name(Requirement(text).name), ()):
+        for compiler in BUILD_TOOL_COMPILERS.get(pep503_name(Requirement(text).name), ()):
             if compiler not in found:
                 found.append(compiler)
     return found

@@ -1,4 +1,4 @@
-"""Conda match-spec text: normalising version specs, writing and reading specs.
+"""Conda match-spec text: writing specs and reading them back.
 
 Only the canonical forms that rattler and rattler-build write are read here
 (``name [version [build]][key="value", ...]``); this keeps ``conda/outputs`` free
@@ -10,35 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kiln.conda.package_names import is_valid_package_name
+
 _OPERATORS = ("==", "!=", ">=", "<=", "~=", ">", "<", "=")
 _BRACKET_KEYS_ORDER = ("extras", "flags", "md5", "sha256", "build_number", "fn", "url", "license", "channel", "subdir")
-
-
-def normalize_version_spec(text: str) -> str:
-    """The canonical spelling rattler prints for a version spec.
-
-    ``1.2`` -> ``==1.2``, ``=1.2`` and ``==1.2.*`` -> ``1.2.*``, spaces removed;
-    anything else is kept. Applied to each ``,``/``|`` separated part.
-    """
-    compact = re.sub(r"\s+", "", text)
-    if not compact:
-        return compact
-
-    def part(p: str) -> str:
-        if p == "*" or not p:
-            return p
-        if p.startswith("=") and not p.startswith("=="):
-            body = p[1:]
-            return body if body.endswith("*") else f"{body}.*"
-        if p.startswith("==") and p.endswith(".*"):
-            return p[2:]
-        if any(p.startswith(op) for op in _OPERATORS):
-            return p
-        if "*" in p:
-            return p
-        return f"=={p}"
-
-    return "|".join(",".join(part(p) for p in alt.split(",")) for alt in compact.split("|"))
 
 
 def _quote_value(value: str) -> str:
@@ -131,6 +106,6 @@ def parse_spec(text: str) -> ParsedSpec:
         version = brackets.pop("version")
     if "build" in brackets and build is None:
         build = brackets.pop("build")
-    if not re.fullmatch(r"[A-Za-z0-9_.\-*]+", name):
+    if not is_valid_package_name(name, glob=True):
         raise ValueError(f"invalid package name `{name}`")
     return ParsedSpec(name=name, version=version, build=build, brackets=brackets, channel=channel)
