@@ -106,8 +106,8 @@ def packages_below(root: Path) -> list[FoundPackage]:
     second one); else a directory with a ``recipe.yaml`` is. Hidden directories,
     build products and directories holding a workspace of their own are skipped.
     """
-    from kiln.frontend.manifest import load_package_manifest
-    from kiln.frontend.manifest_files import find_manifest
+    from kiln.frontend.manifest.package import load_package_manifest
+    from kiln.frontend.manifest.manifest_files import find_manifest
 
     root = root.absolute()
     found: list[FoundPackage] = []
@@ -150,7 +150,7 @@ def _recipe(recipe: Path) -> Discovered:
 
 
 def _from_manifest(manifest: Path) -> Discovered | None:
-    from kiln.frontend.manifest import load_package_manifest
+    from kiln.frontend.manifest.package import load_package_manifest
 
     package = load_package_manifest(manifest)
     if package is None:
@@ -292,6 +292,6 @@ def resolve_backend(
             identity=f"{name}@kiln",
             own=True,
         )
-    from kiln.frontend.backend_env import install_backend
+    from kiln.frontend.build.backend_env import install_backend
 
     return install_backend(name, version, list(channels or []), additional)

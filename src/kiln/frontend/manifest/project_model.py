@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kiln.frontend.dependency_specs import ParsedSpec, SpecContext, package_name, parse_dependency
-from kiln.frontend.toml_source import Table, format_key
-from kiln.frontend.workspace import target_selector
+from kiln.frontend.manifest.dependency_specs import ParsedSpec, SpecContext, package_name, parse_dependency
+from kiln.frontend.manifest.toml_source import Table, format_key
+from kiln.frontend.manifest.workspace import target_selector
 from kiln.protocol import types as t
 
 #: ``[package.<table>]`` dependency tables and the pin rule of each.

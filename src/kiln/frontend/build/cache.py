@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiln.frontend.fingerprint import Changes, FileState, compare, hash_file, snapshot, with_exclusions
+from kiln.frontend.build.fingerprint import Changes, FileState, compare, hash_file, snapshot, with_exclusions
 
 FORMAT = 1
 

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from kiln.errors import ManifestError
-from kiln.frontend.build_section import BackendSpec, read_build_section
-from kiln.frontend.channel_urls import DEFAULT_CHANNEL_ALIAS
-from kiln.frontend.dependency_specs import SpecContext, is_valid_version
-from kiln.frontend.manifest_files import manifest_at
-from kiln.frontend.project_model import package_targets
-from kiln.frontend.toml_source import Table, format_key
-from kiln.frontend.workspace import (
+from kiln.frontend.manifest.build_section import BackendSpec, read_build_section
+from kiln.frontend.manifest.channel_urls import DEFAULT_CHANNEL_ALIAS
+from kiln.frontend.manifest.dependency_specs import SpecContext, is_valid_version
+from kiln.frontend.manifest.manifest_files import manifest_at
+from kiln.frontend.manifest.project_model import package_targets
+from kiln.frontend.manifest.toml_source import Table, format_key
+from kiln.frontend.manifest.workspace import (
     Workspace,
     find_workspace_manifest,
     load_workspace,

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from kiln.errors import KilnError, ManifestError
-from kiln.frontend.toml_source import KeyPath, Table, format_key
+from kiln.frontend.manifest.toml_source import KeyPath, Table, format_key
 
 _AT_PATH = re.compile(r"at `?\$((?:\.[A-Za-z0-9_\-]+|\[\d+\])*)`?")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")

@@ -37,15 +37,15 @@ from kiln.backend.platforms import current_platform
 from kiln.backend.specs import binary_item
 from kiln.channels.index import ARCHIVE_SUFFIXES
 from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError, ManifestError
-from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
-from kiln.frontend.channel import LocalChannel
-from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
-from kiln.frontend.labels import recipe_package_name
-from kiln.frontend.lock import WorkspaceLock
-from kiln.frontend.publish import deliver_flat
-from kiln.frontend.reachability import offline_help, unreachable
-from kiln.frontend.error_locations import locate_config_error, locate_package_error, locate_source_error
-from kiln.frontend.sources import Checkout, SourceError, locate
+from kiln.frontend.build.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
+from kiln.frontend.build.channel import LocalChannel
+from kiln.frontend.build.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
+from kiln.frontend.manifest.labels import recipe_package_name
+from kiln.frontend.build.lock import WorkspaceLock
+from kiln.frontend.build.publish import deliver_flat
+from kiln.frontend.build.reachability import offline_help, unreachable
+from kiln.frontend.manifest.error_locations import locate_config_error, locate_package_error, locate_source_error
+from kiln.frontend.build.sources import Checkout, SourceError, locate
 from kiln.protocol import types as t
 from kiln.protocol.client import BackendProcess
 
@@ -243,7 +243,7 @@ def _kiln_fingerprint() -> str:
 
 
 def _file_digest(path: Path) -> str:
-    from kiln.frontend.fingerprint import hash_file
+    from kiln.frontend.build.fingerprint import hash_file
 
     try:
         return hash_file(path)
@@ -797,8 +797,8 @@ def _channel_line(manifest: Path | None, channel: str) -> int | None:
     """The line of ``channel`` in the workspace manifest's ``channels``, if it is written there."""
     if manifest is None:
         return None
-    from kiln.frontend.channel_urls import InvalidChannel, channel_location
-    from kiln.frontend.manifest_files import read_manifest
+    from kiln.frontend.manifest.channel_urls import InvalidChannel, channel_location
+    from kiln.frontend.manifest.manifest_files import read_manifest
 
     try:
         found = read_manifest(manifest)

@@ -19,8 +19,8 @@ from urllib.parse import urlparse
 
 from kiln.backend.matchspec import normalize_version_spec
 from kiln.errors import ManifestError
-from kiln.frontend.channel_urls import InvalidChannel, channel_url
-from kiln.frontend.toml_source import Table, format_key, suggest, toml_type
+from kiln.frontend.manifest.channel_urls import InvalidChannel, channel_url
+from kiln.frontend.manifest.toml_source import Table, format_key, suggest, toml_type
 from kiln.protocol import types as t
 
 #: Keys of a dependency table (pixi's ``TomlSpec``), in the order pixi documents them.

@@ -18,10 +18,10 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 
 from kiln.backend.platforms import KNOWN_PLATFORMS
 from kiln.errors import ManifestError
-from kiln.frontend.channel_urls import DEFAULT_CHANNEL_ALIAS, InvalidChannel, channel_location
-from kiln.frontend.dependency_specs import PoolEntry, SpecContext, is_valid_version, package_name, validate_pool_entry
-from kiln.frontend.manifest_files import ManifestFile, find_manifest, manifest_at
-from kiln.frontend.toml_source import Table, format_key, suggest, toml_type
+from kiln.frontend.manifest.channel_urls import DEFAULT_CHANNEL_ALIAS, InvalidChannel, channel_location
+from kiln.frontend.manifest.dependency_specs import PoolEntry, SpecContext, is_valid_version, package_name, validate_pool_entry
+from kiln.frontend.manifest.manifest_files import ManifestFile, find_manifest, manifest_at
+from kiln.frontend.manifest.toml_source import Table, format_key, suggest, toml_type
 
 #: Keys of ``[workspace]`` (pixi's own list).
 WORKSPACE_KEYS = (
