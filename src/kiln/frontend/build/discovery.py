@@ -1,23 +1,23 @@
-"""Which backend builds a source tree, and which executable runs it (spec §9).
+"""Which backend builds a source tree (spec §9); :mod:`.launch` says how to start it.
 
 Discovery follows pixi: a ``recipe.yaml`` file, a ``package.xml`` file, a directory
 whose manifest has a ``[package]``, then a ``recipe.yaml``/``recipe/recipe.yaml``
-in the directory. The executable is kiln's own backend of that name unless
-``PIXI_BUILD_BACKEND_OVERRIDE(_ALL)`` says otherwise.
+in the directory.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiln.errors import BackendNotFoundError, KilnError
+from kiln.backends import RATTLER_BUILD, RECIPE_CANDIDATES, RECIPE_NAMES
+from kiln.errors import KilnError
 
-RECIPE_NAMES = ("recipe.yaml", "recipe.yml")
+if TYPE_CHECKING:
+    from kiln.frontend.manifest.package import PackageManifest
+    from kiln.protocol import types as t
 
 
 @dataclass
@@ -29,17 +29,16 @@ class Discovered:
     manifest_path: Path
     """What ``initialize.manifestPath`` gets: the manifest, recipe file or ROS package dir."""
     source_dir: Path
-    project_model: Any = None
+    project_model: t.ProjectModel | None = None
     configuration: Any = None
     target_configuration: dict[str, Any] | None = None
     package_name: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    package: PackageManifest | None = None
+    """The manifest's ``[package]`` as read; None for a bare recipe or a ROS package."""
 
 
 def find_recipe_in(directory: Path) -> Path | None:
     """The recipe pixi-build-rattler-build would pick in ``directory``, if there is one."""
-    from kiln.backends.rattler_build.backend import RECIPE_CANDIDATES
-
     return next((directory / c for c in RECIPE_CANDIDATES if (directory / c).is_file()), None)
 
 
@@ -95,8 +94,8 @@ class FoundPackage:
     directory: Path
     name: str
     publish: bool = False
-    manifest: Any = None
-    """The :class:`~kiln.frontend.manifest.PackageManifest`; None for a bare recipe."""
+    manifest: PackageManifest | None = None
+    """The package's manifest as read; None for a bare recipe."""
 
 
 def packages_below(root: Path) -> list[FoundPackage]:
@@ -146,7 +145,7 @@ def _packages_below_help(path: Path) -> str | None:
 
 def _recipe(recipe: Path) -> Discovered:
     source = recipe.parent.parent if recipe.parent.name == "recipe" else recipe.parent
-    return Discovered("pixi-build-rattler-build", manifest_path=recipe, source_dir=source)
+    return Discovered(RATTLER_BUILD.name, manifest_path=recipe, source_dir=source)
 
 
 def _from_manifest(manifest: Path) -> Discovered | None:
@@ -163,135 +162,5 @@ def _from_manifest(manifest: Path) -> Discovered | None:
         configuration=package.configuration,
         target_configuration=package.target_configuration,
         package_name=package.name,
-        extra={"package": package},
+        package=package,
     )
-
-
-# -- executables ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BackendCommand:
-    """How to start a backend, and its identity for cache keys."""
-
-    argv: tuple[str, ...]
-    identity: str
-    overridden: bool = False
-    env: dict[str, str] | None = None
-    """The process environment; None inherits kiln's (system and override backends)."""
-    own: bool = False
-    """One of kiln's own backends (its identity then follows kiln's sources too)."""
-
-
-def _override_identity(exe: str) -> str:
-    """As pixi: an overridden backend is identified by its executable's content."""
-    import hashlib
-
-    try:
-        with open(exe, "rb") as fh:
-            digest = hashlib.sha256(fh.read()).hexdigest()[:16]
-    except OSError:
-        digest = "unreadable"
-    return f"override:{exe}#{digest}"
-
-
-def parse_override(value: str) -> dict[str, str | None]:
-    """``PIXI_BUILD_BACKEND_OVERRIDE``: ``name`` or ``name=/path`` entries, comma-separated.
-
-    pixi silently ignores the whole variable when an entry has more than one
-    ``=``; kiln reports it instead.
-    """
-    entries: dict[str, str | None] = {}
-    for raw in value.split(","):
-        entry = raw.strip()
-        if not entry:
-            continue
-        if entry.count("=") > 1:
-            raise KilnError(
-                f"PIXI_BUILD_BACKEND_OVERRIDE: invalid entry `{entry}`: expected `name` or `name=/path/to/executable`"
-            )
-        name, _, target = entry.partition("=")
-        name = name.strip().lower()
-        if not name:
-            raise KilnError(f"PIXI_BUILD_BACKEND_OVERRIDE: entry `{entry}` has no backend name")
-        entries[name] = target.strip() or None
-    return entries
-
-
-def _own_executable(name: str) -> str | None:
-    """kiln's executable of that name, next to the running interpreter first."""
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which(name)
-
-
-def own_backends() -> list[str]:
-    """The backends kiln ships, by executable name."""
-    from kiln.cli.backends import DESCRIPTORS
-
-    return sorted(DESCRIPTORS)
-
-
-def unknown_backend_help(name: str) -> str:
-    """What to do about a backend name kiln has not got: the nearest of its own, or channels."""
-    import difflib
-
-    own = own_backends()
-    close = difflib.get_close_matches(name, own, n=1, cutoff=0.6)
-    lines = [f"did you mean `{close[0]}`?"] if close else []
-    lines.append("kiln ships " + ", ".join(f"`{b}`" for b in own) + f"; any other backend (such as `{name}`) is "
-                 "installed from conda channels: list them in `[package.build.backend] channels = [...]` "
-                 "or in `[workspace] channels`, or pass `--channel`")  # fmt: skip
-    return "\n        ".join(lines)
-
-
-def resolve_backend(
-    name: str,
-    env: dict[str, str] | None = None,
-    *,
-    version: str | None = None,
-    channels: list[str] | None = None,
-    additional: list[str] | None = None,
-) -> BackendCommand:
-    """The command for backend ``name``: an override, kiln's own, or installed.
-
-    pixi's override variables come first; then kiln's own backend of that name; a
-    backend kiln does not ship is installed from ``channels`` (spec §9.3).
-    """
-    env = dict(os.environ if env is None else env)
-    name = name.lower()
-    if "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in env:
-        exe = shutil.which(name, path=env.get("PATH"))
-        if exe is None:
-            raise BackendNotFoundError(
-                f"the build backend executable '{name}' appears to be missing "
-                "(PIXI_BUILD_BACKEND_OVERRIDE_ALL is set, so it is looked up on PATH)"
-            )
-        return BackendCommand((exe,), identity=_override_identity(exe), overridden=True)
-    overrides = parse_override(env.get("PIXI_BUILD_BACKEND_OVERRIDE", ""))
-    if name in overrides:
-        target = overrides[name]
-        exe = shutil.which(target or name, path=env.get("PATH")) if not target or os.sep not in target else target
-        if exe is None or not Path(exe).exists():
-            raise BackendNotFoundError(
-                f"the build backend executable '{target or name}' appears to be missing "
-                "(named by PIXI_BUILD_BACKEND_OVERRIDE)"
-            )
-        return BackendCommand((str(exe),), identity=_override_identity(str(exe)), overridden=True)
-    from kiln.cli.backends import DESCRIPTORS
-
-    if name in DESCRIPTORS:
-        exe = _own_executable(name)
-        if exe is not None:
-            from kiln import __version__
-
-            return BackendCommand((exe,), identity=f"{name}@kiln-{__version__}", own=True)
-        return BackendCommand(
-            (sys.executable, "-c", f"from kiln.cli.backends import run_named; run_named({name!r})"),
-            identity=f"{name}@kiln",
-            own=True,
-        )
-    from kiln.frontend.build.backend_env import install_backend
-
-    return install_backend(name, version, list(channels or []), additional)
