@@ -23,7 +23,6 @@ processes :mod:`.pool`, the cache keys :mod:`.cache`, the results :mod:`.results
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time

@@ -18,8 +18,8 @@ from kiln.frontend.manifest.dependency_specs import (
     parse_dependency,
     spec_from_fields,
 )
+from kiln.frontend.manifest.targets import target_selector
 from kiln.frontend.manifest.toml_source import Table
-from kiln.frontend.manifest.workspace import target_selector
 from kiln.protocol import types as t
 
 BUILD_KEYS = (

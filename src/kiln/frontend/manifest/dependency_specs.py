@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
+from kiln.backend import conditions
 from kiln.backend.matchspec import normalize_version_spec
 from kiln.errors import ManifestError
 from kiln.frontend.manifest.channel_urls import InvalidChannel, channel_url
@@ -468,6 +469,8 @@ def _version_hint(text: str) -> str | None:
 
 
 def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecCondition:
+    """A ``when`` value: its TOML shape is checked here, the rules are :mod:`kiln.backend.conditions`."""
+
     def fail(message: str, *sub: str | int, help: str | None = None) -> ManifestError:
         return table.error(message, *keys, *sub, help=help)
 
@@ -487,12 +490,7 @@ def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecC
             raise fail(f"`when.{which}` must be an array of conditions", which)
         if not items:
             raise fail(f"`when.{which}` must contain at least one condition", which)
-        conditions = [_when(item, table, keys + (which, i)) for i, item in enumerate(items)]
-        result = conditions[0]
-        for right in conditions[1:]:
-            pair = [result, right]
-            result = t.MatchSpecCondition(and_=pair) if which == "all" else t.MatchSpecCondition(or_=pair)
-        return result
+        return conditions.combine(which, [_when(item, table, keys + (which, i)) for i, item in enumerate(items)])
     name = value["package"]
     if not isinstance(name, str) or not _PACKAGE_NAME.fullmatch(name):
         raise fail(f"`when.package` must be a package name, found `{name}`", "package")
@@ -507,41 +505,15 @@ def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecC
             raise fail("`channel` is not supported inside `when` tables", name_)
     _check_spec_keys(rest, table, keys)
     spec = spec_from_fields(rest, table, keys, SpecContext(Path("."), ""), base_dir=Path(".")) if rest else None
-    binary = spec.spec.binary if spec is not None else t.BinaryPackageSpec()
-    return t.MatchSpecCondition(
-        match_spec=t.MatchSpecObject(
-            name=name,
-            version=binary.version,
-            build=binary.build,
-            build_number=binary.build_number,
-            file_name=binary.file_name,
-            extras=binary.extras,
-            flags=binary.flags,
-            subdir=binary.subdir,
-            license=binary.license,
-            condition=binary.condition,
-        )
-    )
+    return conditions.package_condition(name, spec.spec.binary if spec is not None else t.BinaryPackageSpec())
 
 
 def _when_string(text: str, fail) -> t.MatchSpecObject:
-    expanded_help = "use the expanded form, e.g. `when = { package = \"python\", version = \">=3.10\" }`"
-    if "[" in text or "]" in text:
-        raise fail("`when` strings do not support bracket matchspec syntax", help=expanded_help)
-    if "::" in text:
-        raise fail("`when` strings do not support channel prefixes")
-    parts = text.split()
-    if not parts:
-        raise fail("`when` strings must name an exact package")
-    name, rest = parts[0], parts[1:]
-    if not _PACKAGE_NAME.fullmatch(name) or "*" in name:
-        raise fail("`when` strings must name an exact package")
-    if len(rest) > 1:
-        raise fail("`when` strings do not support build-string shorthand", help=expanded_help)
-    version = None
-    if rest:
-        version = _version_spec(rest[0], fail, "when")
-    return t.MatchSpecObject(name=name, version=version)
+    try:
+        name, version = conditions.split_when_string(text, _PACKAGE_NAME.fullmatch)
+    except conditions.WhenStringError as exc:
+        raise fail(exc.message, help=exc.help) from None
+    return t.MatchSpecObject(name=name, version=_version_spec(version, fail, "when") if version else None)
 
 
 # ---------------------------------------------------------------------------
