@@ -252,11 +252,16 @@ def kiln_fingerprint() -> str:
     so that editing kiln invalidates what its backends produced."""
     import kiln
 
-    root = Path(kiln.__file__).parent
+    root = os.path.dirname(kiln.__file__)
+    files: list[tuple[tuple[str, ...], str]] = []  # (relative parts, path): sorted as Path sorts
+    for directory, _dirs, names in os.walk(root):
+        rel = os.path.relpath(directory, root)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        files.extend(((*parts, n), os.path.join(directory, n)) for n in names if n.endswith(".py"))
     digest = hashlib.sha256(kiln.__version__.encode())
-    for path in sorted(root.rglob("*.py")):
-        st = path.stat()
-        digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for parts, path in sorted(files):
+        st = os.stat(path)
+        digest.update(f"{os.sep.join(parts)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 
