@@ -57,7 +57,7 @@ def noop_vs_cold(workspace: Path, root: str, extra: list[str], channel: Path | N
 
 
 def fingerprint_10k() -> tuple[float, float]:
-    from kiln.frontend.fingerprint import compare, snapshot
+    from kiln.frontend.build.fingerprint import compare, snapshot
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from kiln.frontend.discovery import discover
+from kiln.frontend.build.discovery import discover
 from kiln.protocol import types as t
 from tests.conftest import PROJECTS, backend_exe
 
@@ -86,7 +86,7 @@ def test_a_missing_module_is_a_bug_not_a_manifest_without_package(monkeypatch) -
 
     from kiln.errors import KilnError
 
-    monkeypatch.setitem(sys.modules, "kiln.frontend.manifest", None)
+    monkeypatch.setitem(sys.modules, "kiln.frontend.manifest.package", None)
     directory = PROJECTS / "manifests" / "full-package"
     try:
         discover(directory / "pixi.toml")
@@ -95,4 +95,4 @@ def test_a_missing_module_is_a_bug_not_a_manifest_without_package(monkeypatch) -
     except ImportError:
         pass
     else:  # pragma: no cover
-        raise AssertionError("discover() worked without kiln.frontend.manifest")
+        raise AssertionError("discover() worked without kiln.frontend.manifest.package")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiln.frontend.cache import ArtifactCache, MetadataCache, cache_key, explain_key_change
-from kiln.frontend.fingerprint import compare, snapshot, with_exclusions
-from kiln.frontend.sources import ChecksumMismatch, SourceError, locate
+from kiln.frontend.build.cache import ArtifactCache, MetadataCache, cache_key, explain_key_change
+from kiln.frontend.build.fingerprint import compare, snapshot, with_exclusions
+from kiln.frontend.build.sources import ChecksumMismatch, SourceError, locate
 from kiln.protocol import types as t
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiln.frontend.labels import recipe_package_name
+from kiln.frontend.manifest.labels import recipe_package_name
 
 CASES = {
     "plain": ("package:\n  name: kiln-hello\n  version: 1\n", "kiln-hello"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiln.errors import ManifestError
-from kiln.frontend.manifest import load_package_manifest, load_workspace
+from kiln.frontend.manifest.package import load_package_manifest, load_workspace
 from kiln.protocol import types as t
 from kiln.protocol.types import encode
 from tests.conftest import PROJECTS

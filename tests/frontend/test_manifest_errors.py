@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from kiln.errors import ManifestError
-from kiln.frontend.manifest import load_package_manifest
+from kiln.frontend.manifest.package import load_package_manifest
 from tests.conftest import PROJECTS, kiln_exe
 
 MANIFESTS = PROJECTS / "manifests"

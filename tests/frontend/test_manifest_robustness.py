@@ -15,7 +15,7 @@ import pytest
 import tomli
 
 from kiln.errors import ManifestError
-from kiln.frontend.manifest import load_package_manifest
+from kiln.frontend.manifest.package import load_package_manifest
 from tests.conftest import PROJECTS
 
 SOURCE = PROJECTS / "manifests" / "full-package"

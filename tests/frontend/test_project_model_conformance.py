@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiln.frontend.manifest import load_package_manifest
+from kiln.frontend.manifest.package import load_package_manifest
 from kiln.protocol.types import encode
 from tests.conftest import PROJECTS, UPSTREAM
 from tests.upstream_cases import snapshot_body

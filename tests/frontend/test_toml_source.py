@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiln.errors import ManifestError
-from kiln.frontend.toml_source import TomlDocument, format_key
+from kiln.frontend.manifest.toml_source import TomlDocument, format_key
 
 TEXT = '''\
 # comment

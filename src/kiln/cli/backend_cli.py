@@ -94,7 +94,7 @@ def _run_with_args(descriptor: BackendDescriptor, argv: list[str]) -> int:
 
 
 def _render(descriptor: BackendDescriptor, ns: argparse.Namespace) -> int:
-    from kiln.backend.render_cli import render_for_manifest
+    from kiln.cli.render import render_for_manifest
 
     text = render_for_manifest(
         descriptor,

@@ -1,4 +1,4 @@
-"""Entry points of the ``pixi-build-*`` executables, one per backend.
+"""Entry points of the ``pixi-build-*`` executables, one per backend of :mod:`kiln.backends`.
 
 Each is a descriptor plus the shared CLI; the backend's own module is imported only
 once ``initialize`` (or ``render``) needs it.
@@ -6,14 +6,15 @@ once ``initialize`` (or ``render``) needs it.
 
 from __future__ import annotations
 
+from kiln import backends
 from kiln.backend.api import BackendDescriptor
 from kiln.cli.backend_cli import run
 
-RATTLER_BUILD = BackendDescriptor("pixi-build-rattler-build", "kiln.backends.rattler_build.backend:create")
-PYTHON = BackendDescriptor("pixi-build-python", "kiln.backends.python.entry:create")
-
 #: Every backend kiln ships, by executable name.
-DESCRIPTORS: dict[str, BackendDescriptor] = {d.name: d for d in (RATTLER_BUILD, PYTHON)}
+DESCRIPTORS: dict[str, BackendDescriptor] = {b.name: BackendDescriptor(b.name, b.factory) for b in backends.BUILTIN.values()}
+
+RATTLER_BUILD = DESCRIPTORS[backends.RATTLER_BUILD.name]
+PYTHON = DESCRIPTORS[backends.PYTHON.name]
 
 
 def rattler_build() -> None:

@@ -83,7 +83,7 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
     """Build as ``kw`` says; returns the summary and the reporter (for :func:`_report`)."""
     from kiln.conda.platforms import current_platform
     from kiln.cli.progress import make_reporter
-    from kiln.frontend.build import BuildOptions, build
+    from kiln.frontend.build.session import BuildOptions, build
 
     reporter = make_reporter(
         verbose=kw["verbose"], quiet=kw["quiet"], progress=not (kw["no_progress"] or kw["as_json"]), color=kw["color"]
@@ -109,7 +109,7 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
     with reporter:
         summary = build(options)
     if publish_to is not None and not kw["render_only"]:
-        from kiln.frontend.publish import publish
+        from kiln.frontend.build.publish import publish
 
         summary.delivered = publish(summary.delivered, publish_to)
     return summary, reporter
@@ -204,8 +204,8 @@ def register(cli: click.Group) -> None:
 
 
 def _publish_set() -> list[Path]:
-    from kiln.frontend.publish import publish_set
-    from kiln.frontend.workspace import load_workspace
+    from kiln.frontend.build.publish import publish_set
+    from kiln.frontend.manifest.workspace import load_workspace
 
     return [p.directory for p in publish_set(load_workspace(Path(".")).root)]
 

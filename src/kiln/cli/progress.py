@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kiln.errors import KilnError
-from kiln.frontend.build import Reporter
+from kiln.frontend.build.options import Reporter
 
 _DONE = ("built", "cached", "partly-cached", "failed")
 #: States worth a heartbeat: the ones that wait on a backend.

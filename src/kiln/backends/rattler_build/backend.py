@@ -17,6 +17,7 @@ import msgspec
 from kiln.backend.api import Backend
 from kiln.backend.config import effective_config, parse_config, replace_if_nonempty, validate_target_configs
 from kiln.backend.platforms import request_platforms
+from kiln.backends import RECIPE_CANDIDATES
 from kiln.errors import ConfigurationError, KilnError
 from kiln.protocol import types as t
 
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 # What runs during `initialize` uses os.path only: pathlib costs a backend ~5 ms of
 # start-up, and the recipe lookup needs none of it.
-
-RECIPE_CANDIDATES = ("recipe.yaml", "recipe.yml", "recipe/recipe.yaml", "recipe/recipe.yml")
 
 
 class RattlerBuildConfig(msgspec.Struct, rename="kebab", forbid_unknown_fields=True, omit_defaults=True):

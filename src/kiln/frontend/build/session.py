@@ -17,17 +17,16 @@
    time, are copied atomically to ``<output-dir>/<subdir>/``.
 
 A package whose metadata and artifacts are all cached starts no backend at all.
+The session orchestrates: the graph and its orders are :mod:`.graph`, the backend
+processes :mod:`.pool`, the cache keys :mod:`.cache`, the results :mod:`.results`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,223 +34,33 @@ import msgspec
 
 from kiln.backend.specs import binary_item
 from kiln.channels.index import ARCHIVE_SUFFIXES
-from kiln.conda.platforms import current_platform
-from kiln.errors import BackendError, BackendNotFoundError, DependencyCycleError, KilnError, ManifestError
-from kiln.frontend.cache import ArtifactCache, CachedArtifact, MetadataCache, cache_key
-from kiln.frontend.channel import LocalChannel
-from kiln.frontend.discovery import BackendCommand, Discovered, discover, resolve_backend, unknown_backend_help
-from kiln.frontend.labels import recipe_package_name
-from kiln.frontend.lock import WorkspaceLock
-from kiln.frontend.publish import deliver_flat
-from kiln.frontend.reachability import offline_help, unreachable
-from kiln.frontend.error_locations import locate_config_error, locate_package_error, locate_source_error
-from kiln.frontend.sources import Checkout, SourceError, locate
+from kiln.errors import BackendError, BackendNotFoundError, KilnError, ManifestError
+from kiln.frontend.build import graph
+from kiln.frontend.build.cache import (
+    ArtifactCache,
+    CachedArtifact,
+    MetadataCache,
+    artifact_components,
+    cache_key,
+    kiln_fingerprint,
+    metadata_components,
+)
+from kiln.frontend.build.channel import LocalChannel
+from kiln.frontend.build.discovery import Discovered, discover
+from kiln.frontend.build.graph import BUCKETS, Package
+from kiln.frontend.build.launch import command_is_override, resolve_backend, unknown_backend_help
+from kiln.frontend.build.lock import WorkspaceLock
+from kiln.frontend.build.options import BuildOptions, Reporter
+from kiln.frontend.build.pool import Backends
+from kiln.frontend.build.publish import deliver_flat
+from kiln.frontend.build.reachability import offline_help, unreachable
+from kiln.frontend.build.results import Artifact, BuildSummary, PackageResult
+from kiln.frontend.build.sources import Checkout, SourceError, locate
+from kiln.frontend.manifest.error_locations import locate_config_error, locate_package_error, locate_source_error
+from kiln.frontend.manifest.labels import recipe_package_name
 from kiln.protocol import types as t
-from kiln.protocol.client import BackendProcess
 
-BUCKETS = ("build", "host", "run")
-
-
-class Reporter:
-    """Receives progress events; the CLI renders them. The default ignores them."""
-
-    def state(self, label: str, state: str, detail: str = "") -> None:
-        pass
-
-    def log(self, label: str, line: str) -> None:
-        pass
-
-    def message(self, text: str) -> None:
-        pass
-
-
-@dataclass
-class BuildOptions:
-    path: Path
-    output_dir: Path | None = None
-    target_platform: str = field(default_factory=current_platform)
-    build_platform: str = field(default_factory=current_platform)
-    channels: list[str] = field(default_factory=list)
-    variants: dict[str, list[Any]] = field(default_factory=dict)
-    variant_files: list[Path] = field(default_factory=list)
-    build_number: int | None = None
-    build_string_prefix: str | None = None
-    package_format: t.PackageFormat | None = None
-    jobs: int = 1
-    force: bool = False
-    clean: bool = False
-    render_only: bool = False
-    build_dir: Path | None = None
-    reporter: Reporter = field(default_factory=Reporter)
-
-
-@dataclass
-class Artifact:
-    name: str
-    version: str
-    build: str
-    subdir: str
-    path: Path
-    sha256: str
-
-
-@dataclass
-class PackageResult:
-    label: str
-    source: str
-    status: str
-    """``built``, ``cached``, ``partly-cached`` or ``rendered``."""
-    reasons: list[str]
-    artifacts: list[Artifact]
-    elapsed: float = 0.0
-
-
-@dataclass
-class BuildSummary:
-    workspace: Path
-    packages: list[PackageResult]
-    delivered: list[Artifact]
-    backends_started: int
-    rendered: dict[str, str] = field(default_factory=dict)
-
-
-# -- the graph ---------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class Package:
-    """One source package to build for one host platform."""
-
-    checkout: Checkout
-    found: Discovered
-    command: BackendCommand
-    build_checkout: Checkout | None
-    host_platform: str
-    build_platform: str
-    label: str
-    meta_components: dict[str, Any] = field(default_factory=dict)
-    meta_key: str = ""
-    meta_dir: Path | None = None
-    outputs: list[t.CondaOutput] = field(default_factory=list)
-    #: output name -> [(dependency package, dependency output name)]
-    edges: dict[str, list[tuple[Package, str]]] = field(default_factory=dict)
-    #: output name -> (id of dependency package, dependency output name) -> buckets it is in
-    edge_buckets: dict[str, dict[tuple[int, str], set[str]]] = field(default_factory=dict)
-    #: outputs built (not reused) in this session, for ``--explain`` of their dependents
-    rebuilt: set[str] = field(default_factory=set)
-    needed: set[str] = field(default_factory=set)
-    artifacts: dict[str, list[CachedArtifact]] = field(default_factory=dict)
-
-    @property
-    def base_dir(self) -> Path:
-        manifest = self.found.manifest_path
-        return manifest.parent if manifest.is_file() or manifest.suffix else manifest
-
-    @property
-    def source_dir(self) -> Path:
-        """Where the backend builds from: a fetched ``[package.build].source``, else the package."""
-        return self.build_checkout.directory if self.build_checkout else self.found.source_dir
-
-    @property
-    def mutable(self) -> bool:
-        """Path sources change under us and are fingerprinted; git/url pins are enough."""
-        return self.checkout.mutable and (self.build_checkout is None or self.build_checkout.mutable)
-
-    @property
-    def identity(self) -> str:
-        extra = f"+build-source:{self.build_checkout.identity}" if self.build_checkout else ""
-        return self.checkout.identity + extra
-
-
-class Backends:
-    """Backend processes by package, started on first need and closed at the end."""
-
-    def __init__(self, workspace: Path, pixi_dir: Path, reporter: Reporter, before_start=None) -> None:
-        self.workspace = workspace
-        self.pixi_dir = pixi_dir
-        self.reporter = reporter
-        self.before_start = before_start
-        """Called before each backend starts (the channel check: it runs once)."""
-        self.started = 0
-        self._procs: dict[int, BackendProcess] = {}
-        self._lock = threading.Lock()
-
-    def get(self, package: Package, model: t.ProjectModel | None) -> BackendProcess:
-        with self._lock:
-            proc = self._procs.get(id(package))
-            if proc is not None:
-                return proc
-            self.started += 1
-        if self.before_start is not None:
-            self.before_start()
-        label = package.label
-        proc = BackendProcess(
-            list(package.command.argv),
-            env=package.command.env,
-            on_stderr=lambda line: self.reporter.log(label, line),
-        )
-        try:
-            proc.negotiate_capabilities()
-            proc.initialize(
-                t.InitializeParams(
-                    manifest_path=str(package.found.manifest_path),
-                    source_directory=str(package.source_dir),
-                    workspace_directory=str(self.workspace),
-                    cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
-                    workspace_scratch_directory=str(self.pixi_dir / "scratch-v0"),
-                    project_model=model,
-                    configuration=package.found.configuration,
-                    target_configuration=package.found.target_configuration,
-                    **_checkout_root(package),
-                )
-            )
-        except BackendError as exc:
-            proc.kill()
-            located = locate_config_error(exc, _table(package))
-            if located is None:
-                raise
-            raise located from None
-        except BaseException:
-            proc.kill()
-            raise
-        with self._lock:
-            self._procs[id(package)] = proc
-        return proc
-
-    def close_all(self) -> None:
-        for proc in self._procs.values():
-            proc.close()
-        self._procs.clear()
-
-    def kill_all(self) -> None:
-        for proc in self._procs.values():
-            proc.kill()
-        self._procs.clear()
-
-
-def _kiln_fingerprint() -> str:
-    """Identity of kiln's own backends: version plus the state of their source files,
-    so that editing kiln invalidates what its backends produced."""
-    import kiln
-
-    root = Path(kiln.__file__).parent
-    digest = hashlib.sha256(kiln.__version__.encode())
-    for path in sorted(root.rglob("*.py")):
-        st = path.stat()
-        digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
-
-
-def _file_digest(path: Path) -> str:
-    from kiln.frontend.fingerprint import hash_file
-
-    try:
-        return hash_file(path)
-    except OSError:
-        raise KilnError(f"variant file {path} cannot be read") from None
-
-
-# -- the session ---------------------------------------------------------------------------
+__all__ = ["BuildOptions", "BuildSession", "BuildSummary", "PackageResult", "Reporter", "build"]
 
 
 class BuildSession:
@@ -262,14 +71,14 @@ class BuildSession:
         self.reporter = options.reporter
         root_found = discover(options.path)
         self.root_found = root_found
-        workspace = root_found.extra.get("package").workspace if root_found.extra.get("package") else None
+        workspace = root_found.package.workspace if root_found.package is not None else None
         self.workspace_root = Path(workspace.root) if workspace is not None else root_found.source_dir
         self.pixi_dir = self.workspace_root / ".pixi"
-        self.workspace_channels = list(getattr(workspace, "channels", []) or [])
+        self.workspace_channels = list(workspace.channels or []) if workspace is not None else []
         variants: dict[str, list[Any]] = dict(workspace.variants_for(options.target_platform)) if workspace else {}
         variants.update(options.variants)
         self.variants = {k: variants[k] for k in sorted(variants)}
-        files = [Path(f) for f in (getattr(workspace, "build_variants_files", None) or [])]
+        files = [Path(f) for f in (workspace.build_variants_files or [])] if workspace is not None else []
         self.variant_files = [f.absolute() for f in [*files, *options.variant_files]]
         for f in self.variant_files:
             if not f.is_file():
@@ -293,7 +102,7 @@ class BuildSession:
         self._stopping = threading.Event()
         self._store_lock = threading.Lock()
         self.packages: dict[tuple[str, str], Package] = {}
-        self._kiln_id = _kiln_fingerprint()
+        self._kiln_id = kiln_fingerprint()
 
     def _check_channels(self) -> None:
         """Say an unreachable channel once, before a backend spends seconds retrying it."""
@@ -304,7 +113,7 @@ class BuildSession:
             failed = unreachable(self.channels)
         if not failed:
             return
-        manifest = getattr(self.workspace, "manifest_path", None)
+        manifest = self.workspace.manifest_path if self.workspace is not None else None
         channel, error = failed[0]
         line = _channel_line(manifest, channel) if channel in self.workspace_channels else None
         origin = "given with `--channel`" if channel not in self.workspace_channels else "a `[workspace]` channel"
@@ -328,28 +137,29 @@ class BuildSession:
         existing = self.packages.get(key)
         if existing is not None:
             return existing
-        manifest = found.extra.get("package")
-        spec = getattr(manifest, "backend", None)
+        manifest = found.package
+        spec = manifest.backend if manifest is not None else None
+        additional = (spec.additional_dependencies or {}) if spec is not None else {}
         try:
             command = resolve_backend(
                 found.backend,
-                version=getattr(spec, "version", None),
+                version=spec.version if spec is not None else None,
                 channels=self._backend_channels(found),
-                additional=[binary_item(n, s.binary) for n, s in (getattr(spec, "additional_dependencies", None) or {}).items()],
+                additional=[binary_item(n, s.binary) for n, s in additional.items()],
             )
         except BackendNotFoundError as exc:
-            table = getattr(manifest, "table", None)
+            table = manifest.table if manifest is not None else None
             if table is None or command_is_override():
                 raise
             message = exc.message.strip()
             raise table.error(message, "build", "backend", "name", help=unknown_backend_help(found.backend)) from None
-        build_source = getattr(manifest, "build_source", None)
+        build_source = manifest.build_source if manifest is not None else None
         try:
             build_checkout = (
                 locate(build_source, found.manifest_path.parent, self.pixi_dir / "sources-v0") if build_source else None
             )
         except SourceError as exc:
-            raise locate_source_error(exc, getattr(manifest, "table", None), None) from None
+            raise locate_source_error(exc, manifest.table if manifest is not None else None, None) from None
         build = self.options.build_platform
         label = found.package_name or _label_of(found)
         pkg = Package(checkout, found, command, build_checkout, host, build, label)
@@ -357,9 +167,8 @@ class BuildSession:
         return pkg
 
     def _backend_channels(self, found: Discovered) -> list[str]:
-        package = found.extra.get("package")
-        backend = getattr(package, "backend", None)
-        channels = list(getattr(backend, "channels", None) or [])
+        package = found.package
+        channels = list(package.backend.channels or []) if package is not None else []
         return channels or [*(_channel_arg(c) for c in self.options.channels), *self.workspace_channels]
 
     def _model(self, pkg: Package) -> t.ProjectModel | None:
@@ -378,20 +187,21 @@ class BuildSession:
 
     def _load_metadata(self, pkg: Package) -> None:
         model = self._model(pkg)
-        components = {
-            "manifest": str(pkg.found.manifest_path),
-            "source": pkg.identity,
-            # kiln's own backends change with kiln's sources, not only with its version
-            "backend": f"{pkg.command.identity}#{self._kiln_id}" if pkg.command.own else pkg.command.identity,
-            "model": t.to_builtins(model) if model is not None else None,
-            "configuration": pkg.found.configuration,
-            "target_configuration": pkg.found.target_configuration,
-            "host_platform": pkg.host_platform,
-            "build_platform": pkg.build_platform,
-            "channels": self.channels,
-            "variants": self.variants,
-            "variant_files": {str(f): _file_digest(f) for f in self.variant_files},
-        }
+        components = metadata_components(
+            manifest=pkg.found.manifest_path,
+            source=pkg.identity,
+            backend=pkg.command.identity,
+            own_backend=pkg.command.own,
+            kiln_id=self._kiln_id,
+            model=model,
+            configuration=pkg.found.configuration,
+            target_configuration=pkg.found.target_configuration,
+            host_platform=pkg.host_platform,
+            build_platform=pkg.build_platform,
+            channels=self.channels,
+            variants=self.variants,
+            variant_files=self.variant_files,
+        )
         pkg.meta_components = components
         pkg.meta_key = cache_key(components)
         pkg.meta_dir = self.metadata.directory(pkg.label, pkg.meta_key)
@@ -404,7 +214,7 @@ class BuildSession:
             try:
                 result = backend.conda_outputs(self._outputs_params(pkg))
             except BackendError as exc:
-                located = locate_config_error(exc, _table(pkg)) or locate_package_error(exc, _table(pkg))
+                located = locate_config_error(exc, pkg.table) or locate_package_error(exc, pkg.table)
                 if located is None:
                     raise
                 raise located from None
@@ -441,7 +251,7 @@ class BuildSession:
                     try:
                         checkout = locate(dep.source, pkg.base_dir, sources)
                     except SourceError as exc:
-                        raise locate_source_error(exc, _table(pkg), dep.name) from None
+                        raise locate_source_error(exc, pkg.table, dep.name) from None
                     host = pkg.build_platform if bucket == "build" else pkg.host_platform
                     target = self._package(checkout, None, host)
                     if (target, dep.name) not in edges:
@@ -464,138 +274,24 @@ class BuildSession:
             self._load_metadata(pkg)
             self._edges(pkg)
             pending.extend(dep for edges in pkg.edges.values() for dep, _ in edges if id(dep) not in loaded)
-        for output in root.outputs:
-            self._need(root, output.metadata.name, [])
-        self._check_package_cycles(root)
+        graph.mark_needed(root)
         return root
-
-    def _need(self, pkg: Package, name: str, path: list[tuple[Package, str]]) -> None:
-        """Mark ``pkg``'s output ``name`` needed, and everything it depends on."""
-        node = (pkg, name)
-        if node in path:
-            cycle = path[path.index(node):] + [node]
-            raise DependencyCycleError([_node_label(p, n) for p, n in cycle])
-        if name not in {o.metadata.name for o in pkg.outputs}:
-            produced = ", ".join(sorted({o.metadata.name for o in pkg.outputs}))
-            raise KilnError(f"the source package at {pkg.checkout.directory} does not produce `{name}` (it produces {produced})")
-        if name in pkg.needed:
-            return
-        for dep, dep_name in pkg.edges.get(name, []):
-            self._need(dep, dep_name, [*path, node])
-        pkg.needed.add(name)
-
-    def _check_package_cycles(self, root: Package) -> None:
-        """Packages build as units, so a cycle between packages is one too."""
-        state: dict[int, int] = {}
-        stack: list[Package] = []
-
-        def visit(pkg: Package) -> None:
-            state[id(pkg)] = 1
-            stack.append(pkg)
-            for name in pkg.needed:
-                for dep, _ in pkg.edges.get(name, []):
-                    if dep is pkg:
-                        continue
-                    if state.get(id(dep)) == 1:
-                        cycle = stack[stack.index(dep):] + [dep]
-                        raise DependencyCycleError([p.label for p in cycle])
-                    if id(dep) not in state:
-                        visit(dep)
-            stack.pop()
-            state[id(pkg)] = 2
-
-        visit(root)
-
-    def order(self, root: Package) -> list[Package]:
-        seen: set[int] = set()
-        ordered: list[Package] = []
-
-        def visit(pkg: Package) -> None:
-            if id(pkg) in seen:
-                return
-            seen.add(id(pkg))
-            for dep in self.dependencies(pkg):
-                visit(dep)
-            ordered.append(pkg)
-
-        visit(root)
-        return ordered
-
-    @staticmethod
-    def dependencies(pkg: Package) -> list[Package]:
-        deps: list[Package] = []
-        for name in pkg.needed:
-            for dep, _ in pkg.edges.get(name, []):
-                if dep is not pkg and dep not in deps:
-                    deps.append(dep)
-        return deps
 
     # -- building --------------------------------------------------------------------------
 
-    def _sibling_order(self, pkg: Package) -> list[t.CondaOutput]:
-        """Needed outputs, siblings that others in the package depend on first."""
-        by_name: dict[str, list[t.CondaOutput]] = {}
-        for output in pkg.outputs:
-            if output.metadata.name in pkg.needed:
-                by_name.setdefault(output.metadata.name, []).append(output)
-        ordered: list[str] = []
-
-        def visit(name: str) -> None:
-            if name in ordered:
-                return
-            for dep, dep_name in pkg.edges.get(name, []):
-                if dep is pkg and dep_name != name:
-                    visit(dep_name)
-            ordered.append(name)
-
-        for name in by_name:
-            visit(name)
-        return [o for name in ordered for o in by_name.get(name, [])]
-
-    @staticmethod
-    def run_only(pkg: Package, output_name: str) -> list[tuple[Package, str]]:
-        """The source dependencies of an output that are in none of its build/host environments."""
-        buckets = pkg.edge_buckets.get(output_name, {})
-        return [
-            (dep, name)
-            for dep, name in pkg.edges.get(output_name, [])
-            if buckets.get((id(dep), name), set()) <= {"run"}
-        ]
-
     def _artifact_components(self, pkg: Package, output: t.CondaOutput) -> dict[str, Any]:
-        """What decides the output's archive besides its input files.
-
-        A build or host source dependency is installed into the environments the build
-        sees (its files, its run exports), so its archive is part of the key. A run-only one
-        is not: the archive holds only the requirement on it, which is rendered from the
-        dependent's own inputs -- except for a ``pin_subpackage``, whose version and build
-        string come from the dependency. That rendered requirement is the key's part.
-        """
-        meta = output.metadata
-        run_only = {(id(dep), name) for dep, name in self.run_only(pkg, meta.name)}
-        deps: dict[str, str] = {}
-        for dep, dep_name in pkg.edges.get(meta.name, []):
-            if (id(dep), dep_name) in run_only:
-                continue
-            for art in dep.artifacts.get(dep_name, []):
-                deps[f"{dep_name}/{art.result['build']}/{art.result['subdir']}"] = art.sha256
-        run_deps: dict[str, list[str]] = {}
-        for dep in output.run_dependencies.depends:
-            if dep.source is not t.UNSET and any(name == dep.name for _, name in run_only):
-                run_deps.setdefault(dep.name, []).append(_rendered_requirement(dep.name, dep.source))
-        fmt = self.options.package_format
-        return {
-            **{k: v for k, v in pkg.meta_components.items() if k != "variants"},
-            "output": {"name": meta.name, "version": meta.version, "build": meta.build, "subdir": meta.subdir,
-                       "variant": meta.variant},
-            "dependencies": deps,
-            "run_dependencies": {k: sorted(v) for k, v in sorted(run_deps.items())},
-            "package_format": t.to_builtins(fmt) if fmt is not None else None,
-        }  # fmt: skip
+        name = output.metadata.name
+        return artifact_components(
+            pkg.meta_components,
+            output,
+            graph.environment_archives(pkg, name),
+            {dep_name for _, dep_name in graph.run_only(pkg, name)},
+            self.options.package_format,
+        )
 
     def _reuse_reason(self, pkg: Package, output_name: str) -> str:
         """Why a cached output still holds although something it needs at run time was rebuilt."""
-        rebuilt = sorted({name for dep, name in self.run_only(pkg, output_name) if name in dep.rebuilt})
+        rebuilt = sorted({name for dep, name in graph.run_only(pkg, output_name) if name in dep.rebuilt})
         reason = "inputs unchanged"
         if rebuilt:
             which = ", ".join(rebuilt)
@@ -613,7 +309,7 @@ class BuildSession:
             for name in pkg.needed:
                 self.artifacts.clean(name)
                 shutil.rmtree(self.pixi_dir / "bld" / name, ignore_errors=True)
-        for output in self._sibling_order(pkg):
+        for output in graph.sibling_order(pkg):
             meta = output.metadata
             components = self._artifact_components(pkg, output)
             key = cache_key(components)
@@ -637,7 +333,7 @@ class BuildSession:
                 reasons.append(f"{meta.name} {meta.version} ({meta.build}): {outcome}")
             pkg.artifacts.setdefault(meta.name, []).append(cached)
             self._publish(cached)
-            artifacts.append(_artifact(cached))
+            artifacts.append(Artifact.of(cached))
         status = "built" if built_any and not cached_any else "cached" if not built_any else "partly-cached"
         return PackageResult(pkg.label, pkg.identity, status, reasons, artifacts, time.monotonic() - start)
 
@@ -688,7 +384,7 @@ class BuildSession:
 
     def _run(self) -> BuildSummary:
         root = self.plan()
-        ordered = self.order(root)
+        ordered = graph.build_order(root)
         for pkg in ordered:
             self.reporter.state(pkg.label, "planned")
         if self.options.render_only:
@@ -709,7 +405,7 @@ class BuildSession:
                 for pkg in list(remaining):
                     if len(running) >= jobs:
                         break
-                    if all(id(d) in done for d in self.dependencies(pkg)):
+                    if all(id(d) in done for d in graph.dependencies(pkg)):
                         remaining.remove(pkg)
                         self.reporter.state(pkg.label, "checking")
                         running[pool.submit(self.build_package, pkg)] = pkg
@@ -763,7 +459,7 @@ class BuildSession:
 
         for name in root.needed:
             visit(root, name)
-        return deliver_flat([_artifact(c) for c in wanted], self.options.output_dir)
+        return deliver_flat([Artifact.of(c) for c in wanted], self.options.output_dir)
 
     def _render_summary(self, ordered: list[Package]) -> BuildSummary:
         rendered: dict[str, str] = {}
@@ -788,17 +484,12 @@ class BuildSession:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def command_is_override() -> bool:
-    """Is the backend named by pixi's override variables (then the manifest line is not at fault)?"""
-    return "PIXI_BUILD_BACKEND_OVERRIDE_ALL" in os.environ or bool(os.environ.get("PIXI_BUILD_BACKEND_OVERRIDE"))
-
-
 def _channel_line(manifest: Path | None, channel: str) -> int | None:
     """The line of ``channel`` in the workspace manifest's ``channels``, if it is written there."""
     if manifest is None:
         return None
     from kiln.conda.urls import InvalidChannel, channel_location
-    from kiln.frontend.manifest_files import read_manifest
+    from kiln.frontend.manifest.manifest_files import read_manifest
 
     try:
         found = read_manifest(manifest)
@@ -815,16 +506,6 @@ def _channel_line(manifest: Path | None, channel: str) -> int | None:
     return None
 
 
-def _table(package: Package):
-    """The package's ``[package]`` table (None for a bare recipe): where its keys are written."""
-    return getattr(package.found.extra.get("package"), "table", None)
-
-
-def _checkout_root(package: Package) -> dict[str, str]:
-    checkout = package.build_checkout or package.checkout
-    return {"checkout_root": str(checkout.root)} if checkout.root is not None else {}
-
-
 def _label_of(found: Discovered) -> str:
     """What a package without a manifest name is called: its recipe's package name,
     else its directory's name."""
@@ -833,27 +514,6 @@ def _label_of(found: Discovered) -> str:
         parent = manifest.parent
         return recipe_package_name(manifest) or (parent.parent if parent.name == "recipe" else parent).name
     return found.source_dir.name
-
-
-def _node_label(pkg: Package, name: str) -> str:
-    return name if name == pkg.label else f"{name} ({pkg.label})"
-
-
-def _rendered_requirement(name: str, source: t.SourcePackageSpec) -> str:
-    """The requirement on a source package as the dependent's archive records it."""
-    parts = [name]
-    if source.version not in (None, t.UNSET):
-        parts.append(str(source.version))
-    if source.build not in (None, t.UNSET):
-        parts.append(str(source.build) if len(parts) > 1 else f"* {source.build}")
-    if source.build_number not in (None, t.UNSET):
-        parts.append(f"[build_number={source.build_number}]")
-    return " ".join(parts)
-
-
-def _artifact(cached: CachedArtifact) -> Artifact:
-    r = cached.result
-    return Artifact(r["name"], r["version"], r["build"], r["subdir"], cached.path, cached.sha256)
 
 
 def _channel_arg(channel: str) -> str:

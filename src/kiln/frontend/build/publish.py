@@ -14,8 +14,8 @@ from pathlib import Path
 
 from kiln.channels.index import copy_atomically
 from kiln.errors import KilnError
-from kiln.frontend.channel import LocalChannel
-from kiln.frontend.fingerprint import hash_file
+from kiln.frontend.build.channel import LocalChannel
+from kiln.frontend.build.fingerprint import hash_file
 
 
 def deliver_flat(artifacts: list, directory: Path) -> list:
@@ -55,7 +55,7 @@ def publish_set(root: Path) -> list:
     """
     import os
 
-    from kiln.frontend.discovery import packages_below
+    from kiln.frontend.build.discovery import packages_below
     from kiln.protocol import types as t
 
     members = [p for p in packages_below(root) if p.publish]

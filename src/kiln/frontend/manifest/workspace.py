@@ -7,22 +7,20 @@ enclosing directory whose manifest has a workspace table.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-
+from kiln.backend.conditions import selector_matches, selector_specificity
 from kiln.conda.platforms import KNOWN_PLATFORMS
-from kiln.conda.urls import DEFAULT_CHANNEL_ALIAS, InvalidChannel, about_url, channel_location
-from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
-from kiln.frontend.dependency_specs import PoolEntry, SpecContext, package_name, validate_pool_entry
-from kiln.frontend.manifest_files import ManifestFile, find_manifest, manifest_at
-from kiln.frontend.toml_source import Table, format_key, suggest, toml_type
+from kiln.conda.urls import DEFAULT_CHANNEL_ALIAS, InvalidChannel, channel_location
+from kiln.frontend.manifest.dependency_specs import PoolEntry, SpecContext, package_name, validate_pool_entry
+from kiln.frontend.manifest.fields import existing_file, pyproject_project_fields, spdx_license, url_field, version_field
+from kiln.frontend.manifest.manifest_files import ManifestFile, find_manifest, manifest_at
+from kiln.frontend.manifest.targets import target_selector
+from kiln.frontend.manifest.toml_source import Table, format_key, suggest, toml_type
 
 #: Keys of ``[workspace]`` (pixi's own list).
 WORKSPACE_KEYS = (
@@ -31,7 +29,6 @@ WORKSPACE_KEYS = (
     "pypi-options", "s3-options", "preview", "target", "build-variants", "build-variants-files", "requires-pixi",
     "exclude-newer", "dependencies",
 )  # fmt: skip
-PLATFORM_FAMILIES = ("unix", "linux", "win", "osx", "macos")
 
 
 @dataclass
@@ -73,7 +70,7 @@ class Workspace:
         """The build variants for ``platform``: target tables override the base, most specific last."""
         merged = dict(self.build_variants)
         matching = [
-            (_specificity(selector), variants)
+            (selector_specificity(selector), variants)
             for selector, variants in self.target_build_variants.items()
             if selector_matches(selector, platform)
         ]
@@ -136,7 +133,7 @@ def workspace_from(manifest: ManifestFile, *, channel_alias: str = DEFAULT_CHANN
         build_variants=_variants(table) or {},
         target_build_variants=_target_variants(table),
         build_variants_files=_variant_files(table, root),
-        version=_version(table, "version") or defaults.get("version"),
+        version=version_field(table, "version") or defaults.get("version"),
         description=table.string("description") or defaults.get("description"),
         authors=table.string_list("authors") or defaults.get("authors"),
         license=spdx_license(table, "license"),
@@ -152,79 +149,8 @@ def workspace_from(manifest: ManifestFile, *, channel_alias: str = DEFAULT_CHANN
 
 
 # ---------------------------------------------------------------------------
-# fields shared with [package]
+# workspace-only fields
 # ---------------------------------------------------------------------------
-
-
-def spdx_license(table: Table, key: str) -> str | None:
-    """A license field, validated as an SPDX expression (kept as written)."""
-    value = table.string(key)
-    if value is not None:
-        try:
-            canonicalize_license_expression(value)
-        except InvalidLicenseExpression as exc:
-            raise table.error(f"'{key}' is not a valid SPDX expression: {exc}", key) from None
-    return value
-
-
-def existing_file(table: Table, key: str, directory: Path) -> Path | None:
-    """A path field that must name an existing file; returned absolute."""
-    value = table.string(key)
-    if value is None:
-        return None
-    full = Path(os.path.normpath(directory / value))
-    if not full.is_file():
-        raise table.error(f"'{full}' does not exist", key)
-    return full
-
-
-def url_field(table: Table, key: str) -> str | None:
-    """A URL field, written the way pixi prints a parsed URL (``https://x.org`` -> ``https://x.org/``)."""
-    value = table.string(key)
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    if not parts.scheme or not parts.netloc or " " in value:
-        raise table.error(f"`{value}` is not a valid URL", key)
-    try:
-        return about_url(value)
-    except ValueError:
-        raise table.error(f"`{value}` is not a valid URL", key) from None
-
-
-def _version(table: Table, key: str) -> str | None:
-    value = table.string(key)
-    if value is not None and not is_valid_version(value):
-        raise table.error(f"`{value}` is not a valid version", key)
-    return value
-
-
-def pyproject_project_fields(manifest: ManifestFile) -> dict[str, Any]:
-    """Name, version, description and authors from a pyproject.toml's ``[project]`` (or ``[tool.poetry]``)."""
-    from packaging.version import InvalidVersion
-    from packaging.version import Version as Pep440Version
-
-    root = manifest.doc.table()
-    project = root.get("project")
-    tool = root.get("tool") or {}
-    poetry = tool.get("poetry") if isinstance(tool, dict) else None
-    fields: dict[str, Any] = {}
-    for source in (poetry, project):  # [project] wins over [tool.poetry]
-        if not isinstance(source, dict):
-            continue
-        if isinstance(source.get("name"), str):
-            fields["name"] = source["name"]
-        if isinstance(source.get("version"), str):
-            try:
-                fields["version"] = str(Pep440Version(source["version"]))
-            except InvalidVersion:
-                pass
-        if isinstance(source.get("description"), str):
-            fields["description"] = source["description"]
-        authors = source.get("authors")
-        if isinstance(authors, list):
-            fields["authors"] = [_author(a) for a in authors if _author(a)]
-    return fields
 
 
 def _package_name(manifest: ManifestFile) -> str | None:
@@ -232,22 +158,6 @@ def _package_name(manifest: ManifestFile) -> str | None:
     package = manifest.pixi.get("package")
     name = package.get("name") if isinstance(package, dict) else None
     return name if isinstance(name, str) else None
-
-
-def _author(contact: Any) -> str | None:
-    if isinstance(contact, str):
-        return contact
-    if isinstance(contact, dict):
-        name, email = contact.get("name"), contact.get("email")
-        if name and email:
-            return f"{name} <{email}>"
-        return name or email
-    return None
-
-
-# ---------------------------------------------------------------------------
-# workspace-only fields
-# ---------------------------------------------------------------------------
 
 
 def _channels(table: Table, root: Path, alias: str) -> list[str]:
@@ -382,44 +292,3 @@ def _pool(table: Table, workspace: Workspace) -> dict[str, PoolEntry]:
             )
         pool[name.lower()] = entry
     return pool
-
-
-# ---------------------------------------------------------------------------
-# target selectors
-# ---------------------------------------------------------------------------
-
-
-def target_selector(table: Table, key: str, *, allow_glob: bool = False) -> str:
-    """Validate a ``target.<selector>`` key: a platform family or a known platform."""
-    if key in PLATFORM_FAMILIES or key in KNOWN_PLATFORMS:
-        return key
-    if "*" in key or "?" in key:
-        if allow_glob:
-            return key
-        raise table.error(
-            f"`{key}`: glob target selectors are not supported here", key, help="name a platform or a family"
-        )
-    close = suggest(key, (*PLATFORM_FAMILIES, *KNOWN_PLATFORMS))
-    raise table.error(
-        f"`{key}` is not a known platform or platform family",
-        key,
-        help=f"did you mean `{close}`?" if close else "use `unix`, `linux`, `win`, `osx` or a platform like `linux-64`",
-    )
-
-
-def selector_matches(selector: str, platform: str) -> bool:
-    from kiln.conda.platforms import selector_matches as matches
-
-    if "*" in selector or "?" in selector:
-        return fnmatch.fnmatchcase(platform, selector)
-    return matches(selector, platform)
-
-
-def _specificity(selector: str) -> int:
-    if selector == "unix":
-        return 0
-    if selector in PLATFORM_FAMILIES:
-        return 1
-    if "*" in selector or "?" in selector:
-        return 2
-    return 3

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiln.frontend.toml_source import Table, TomlDocument
+from kiln.frontend.manifest.toml_source import Table, TomlDocument
 
 #: Manifest file names in the order pixi looks for them in a directory.
 MANIFEST_NAMES = ("pixi.toml", "pyproject.toml", "mojoproject.toml")

@@ -28,9 +28,15 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiln.frontend.fingerprint import Changes, FileState, compare, hash_file, snapshot, with_exclusions
+from kiln.errors import KilnError
+from kiln.frontend.build.fingerprint import Changes, FileState, compare, hash_file, snapshot, with_exclusions
+from kiln.protocol import types as t
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 
 FORMAT = 1
 
@@ -236,3 +242,109 @@ def explain_key_change(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
         elif before != after and "run_dependencies" in old:
             reasons.append(f"run dependency {dep} {'added' if before is None else 'removed'}")
     return "; ".join(reasons) or "cache entry missing"
+
+
+# -- key composition -------------------------------------------------------------------
+
+
+def kiln_fingerprint() -> str:
+    """Identity of kiln's own backends: version plus the state of their source files,
+    so that editing kiln invalidates what its backends produced."""
+    import kiln
+
+    root = os.path.dirname(kiln.__file__)
+    files: list[tuple[tuple[str, ...], str]] = []  # (relative parts, path): sorted as Path sorts
+    for directory, _dirs, names in os.walk(root):
+        rel = os.path.relpath(directory, root)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        files.extend(((*parts, n), os.path.join(directory, n)) for n in names if n.endswith(".py"))
+    digest = hashlib.sha256(kiln.__version__.encode())
+    for parts, path in sorted(files):
+        st = os.stat(path)
+        digest.update(f"{os.sep.join(parts)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hash_file(path)
+    except OSError:
+        raise KilnError(f"variant file {path} cannot be read") from None
+
+
+def metadata_components(
+    *,
+    manifest: Path,
+    source: str,
+    backend: str,
+    own_backend: bool,
+    kiln_id: str,
+    model: t.ProjectModel | None,
+    configuration: Any,
+    target_configuration: dict[str, Any] | None,
+    host_platform: str,
+    build_platform: str,
+    channels: list[str],
+    variants: dict[str, list[Any]],
+    variant_files: list[Path],
+) -> dict[str, Any]:
+    """What decides a package's ``conda/outputs`` answer besides its input files."""
+    return {
+        "manifest": str(manifest),
+        "source": source,
+        # kiln's own backends change with kiln's sources, not only with its version
+        "backend": f"{backend}#{kiln_id}" if own_backend else backend,
+        "model": t.to_builtins(model) if model is not None else None,
+        "configuration": configuration,
+        "target_configuration": target_configuration,
+        "host_platform": host_platform,
+        "build_platform": build_platform,
+        "channels": channels,
+        "variants": variants,
+        "variant_files": {str(f): _file_digest(f) for f in variant_files},
+    }
+
+
+def artifact_components(
+    meta_components: dict[str, Any],
+    output: t.CondaOutput,
+    environment_archives: Iterable[tuple[str, CachedArtifact]],
+    run_only: set[str],
+    package_format: t.PackageFormat | None,
+) -> dict[str, Any]:
+    """What decides the output's archive besides its input files.
+
+    A build or host source dependency is installed into the environments the build
+    sees (its files, its run exports), so its archive (``environment_archives``, by
+    dependency output name) is part of the key. A run-only one (named in
+    ``run_only``) is not: the archive holds only the requirement on it, which is
+    rendered from the dependent's own inputs -- except for a ``pin_subpackage``,
+    whose version and build string come from the dependency. That rendered
+    requirement is the key's part.
+    """
+    meta = output.metadata
+    deps = {f"{name}/{art.result['build']}/{art.result['subdir']}": art.sha256 for name, art in environment_archives}
+    run_deps: dict[str, list[str]] = {}
+    for dep in output.run_dependencies.depends:
+        if dep.source is not t.UNSET and dep.name in run_only:
+            run_deps.setdefault(dep.name, []).append(rendered_requirement(dep.name, dep.source))
+    return {
+        **{k: v for k, v in meta_components.items() if k != "variants"},
+        "output": {"name": meta.name, "version": meta.version, "build": meta.build, "subdir": meta.subdir,
+                   "variant": meta.variant},
+        "dependencies": deps,
+        "run_dependencies": {k: sorted(v) for k, v in sorted(run_deps.items())},
+        "package_format": t.to_builtins(package_format) if package_format is not None else None,
+    }  # fmt: skip
+
+
+def rendered_requirement(name: str, source: t.SourcePackageSpec) -> str:
+    """The requirement on a source package as the dependent's archive records it."""
+    parts = [name]
+    if source.version not in (None, t.UNSET):
+        parts.append(str(source.version))
+    if source.build not in (None, t.UNSET):
+        parts.append(str(source.build) if len(parts) > 1 else f"* {source.build}")
+    if source.build_number not in (None, t.UNSET):
+        parts.append(f"[build_number={source.build_number}]")
+    return " ".join(parts)

@@ -17,12 +17,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
+from kiln.backend import conditions
 from kiln.conda.package_names import is_valid_package_name
 from kiln.conda.urls import InvalidChannel, channel_url
 from kiln.conda.version_specs import InvalidVersionSpec, parse_version_spec
 from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
-from kiln.frontend.toml_source import Table, format_key, suggest, toml_type
+from kiln.frontend.manifest.toml_source import Table, format_key, suggest, toml_type
 from kiln.protocol import types as t
 
 #: Keys of a dependency table (pixi's ``TomlSpec``), in the order pixi documents them.
@@ -196,27 +197,89 @@ def _rebase(path: str, workspace_root: Path, member_dir: Path) -> str:
 def spec_from_fields(
     fields: dict[str, Any], table: Table, keys: tuple[str | int, ...], ctx: SpecContext, *, base_dir: Path
 ) -> ParsedSpec:
-    """A ``TomlSpec`` table (no pins, no workspace marker) as a wire spec."""
+    """A ``TomlSpec`` table (no pins, no workspace marker) as a wire spec.
+
+    Three steps: where the package comes from (:func:`_locate`), what it must match
+    (:func:`_matcher`), then the wire spec of that kind.
+    """
     _check_spec_keys(fields, table, keys)
+    reader = _FieldReader(fields, table, keys)
+    where = _locate(reader)
+    matcher = _matcher(reader)
+    if where.kind == "source":
+        return ParsedSpec(t.PackageSpec(source=_source_spec(where, reader, matcher)), "source")
+    if where.kind == "url-binary":
+        return ParsedSpec(t.PackageSpec(binary=t.BinaryPackageSpec(url=where.value, md5=matcher.md5, sha256=matcher.sha256)), where.kind)
+    if where.kind == "path-binary":
+        archive = Path(where.value).expanduser()
+        archive = archive if archive.is_absolute() else base_dir / archive
+        return ParsedSpec(t.PackageSpec(binary=t.BinaryPackageSpec(url=archive.as_uri())), where.kind)
+    return ParsedSpec(t.PackageSpec(binary=_binary_spec(reader, matcher, ctx, base_dir)), "binary")
 
-    def fail(message: str, *sub: str, help: str | None = None) -> ManifestError:
-        return table.error(message, *keys, *sub, help=help)
 
-    def text(name: str) -> str | None:
-        value = fields.get(name)
+@dataclass(frozen=True)
+class _FieldReader:
+    """The fields of one dependency table, read with errors that point at them."""
+
+    fields: dict[str, Any]
+    table: Table
+    keys: tuple[str | int, ...]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.fields
+
+    def get(self, name: str) -> Any:
+        return self.fields.get(name)
+
+    def fail(self, message: str, *sub: str, help: str | None = None) -> ManifestError:
+        return self.table.error(message, *self.keys, *sub, help=help)
+
+    def text(self, name: str) -> str | None:
+        value = self.fields.get(name)
         if value is not None and not isinstance(value, str):
-            raise fail(f"`{format_key(table.path + keys + (name,))}` must be a string, found {toml_type(value)}", name)
+            raise self.fail(f"`{format_key(self.table.path + self.keys + (name,))}` must be a string, found {toml_type(value)}", name)
         return value
 
-    def strings(name: str) -> list[str] | None:
-        value = fields.get(name)
+    def strings(self, name: str) -> list[str] | None:
+        value = self.fields.get(name)
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(f"`{format_key(table.path + keys + (name,))}` must be an array of strings", name)
+            raise self.fail(f"`{format_key(self.table.path + self.keys + (name,))}` must be an array of strings", name)
         return list(value)
 
-    url, git, path = text("url"), text("git"), text("path")
+
+@dataclass(frozen=True)
+class _Location:
+    """Where a dependency comes from: ``url``, ``path``, ``git`` or None (a channel)."""
+
+    location: str | None
+    value: str | None
+    kind: str
+    """``binary``, ``url-binary``, ``path-binary`` or ``source``."""
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """The match-spec fields of a dependency, validated."""
+
+    version: str | None
+    build: str | None
+    build_number: str | None
+    extras: list[str] | None
+    flags: list[str] | None
+    subdir: str | None
+    license: str | None
+    file_name: str | None
+    md5: str | None
+    sha256: str | None
+    condition: t.MatchSpecCondition | None
+
+
+def _locate(fields: _FieldReader) -> _Location:
+    """The location fields, and which combinations of fields they allow."""
+    fail = fields.fail
+    url, git, path = fields.text("url"), fields.text("git"), fields.text("path")
     locations = [name for name, v in (("url", url), ("path", path), ("git", git)) if v is not None]
     git_refs = [name for name in ("branch", "rev", "tag") if fields.get(name) is not None]
     if git is None and (git_refs or "lfs" in fields):
@@ -255,46 +318,41 @@ def spec_from_fields(
                 raise fail(f"`{name}` cannot be used with `{location}`", name)
     if len(git_refs) > 1:
         raise fail("only one of `branch`, `rev`, or `tag` can be specified", git_refs[1])
+    return _Location(location, {"url": url, "path": path, "git": git}.get(location or ""), kind)
 
-    version = _version_spec(text("version"), fail, "version")
-    build = text("build")
+
+def _matcher(fields: _FieldReader) -> _Matcher:
+    """The match-spec fields, each checked for its own syntax."""
+    fail = fields.fail
+    version = _version_spec(fields.text("version"), fail, "version")
+    build = fields.text("build")
     if build is not None and (not build.strip() or " " in build.strip()):
         raise fail(f"`{build}` is not a valid build string matcher", "build")
-    build_number = text("build-number")
+    build_number = fields.text("build-number")
     if build_number is not None:
         build_number = re.sub(r"\s+", "", build_number)
         if not _BUILD_NUMBER.fullmatch(build_number):
             raise fail(f"`{build_number}` is not a valid build number spec (e.g. `0` or `>=2`)", "build-number")
-    extras, flags = strings("extras"), strings("flags")
-    strings("track-features")
-    text("license-family")
-    subdir, license_, file_name = text("subdir"), text("license"), text("file-name")
-    md5 = _digest(text("md5"), 32, fail, "md5")
-    sha256 = _digest(text("sha256"), 64, fail, "sha256")
-    condition = _when(fields["when"], table, keys + ("when",)) if "when" in fields else None
+    extras, flags = fields.strings("extras"), fields.strings("flags")
+    fields.strings("track-features")
+    fields.text("license-family")
+    subdir, license_, file_name = fields.text("subdir"), fields.text("license"), fields.text("file-name")
+    md5 = _digest(fields.text("md5"), 32, fail, "md5")
+    sha256 = _digest(fields.text("sha256"), 64, fail, "sha256")
+    condition = _when(fields.get("when"), fields.table, fields.keys + ("when",)) if "when" in fields else None
+    return _Matcher(version, build, build_number, extras, flags, subdir, license_, file_name, md5, sha256, condition)
 
-    if kind == "source":
-        return ParsedSpec(
-            t.PackageSpec(
-                source=_source_spec(
-                    location, fields, fail, version, build, build_number, extras, flags, subdir, license_, condition, md5, sha256
-                )
-            ),
-            "source",
-        )
-    if kind == "url-binary":
-        return ParsedSpec(t.PackageSpec(binary=t.BinaryPackageSpec(url=url, md5=md5, sha256=sha256)), kind)
-    if kind == "path-binary":
-        archive = Path(path).expanduser()
-        archive = archive if archive.is_absolute() else base_dir / archive
-        return ParsedSpec(t.PackageSpec(binary=t.BinaryPackageSpec(url=archive.as_uri())), kind)
 
-    channel = text("channel")
+def _binary_spec(fields: _FieldReader, m: _Matcher, ctx: SpecContext, base_dir: Path) -> t.BinaryPackageSpec:
+    """A package from a channel: it must say something about which one."""
+    channel = fields.text("channel")
     has_any = any(
-        v is not None for v in (version, build, build_number, extras, flags, subdir, license_, condition, file_name, channel, md5, sha256)
-    ) or "track-features" in fields
+        v is not None
+        for v in (m.version, m.build, m.build_number, m.extras, m.flags, m.subdir, m.license, m.condition, m.file_name,
+                  channel, m.md5, m.sha256)
+    ) or "track-features" in fields  # fmt: skip
     if not has_any:
-        raise fail(
+        raise fields.fail(
             "one of `version`, `build`, `build-number`, `file-name`, `channel`, `subdir`, `md5`, `sha256`, "
             "`git`, `url`, or `path` must be specified"
         )
@@ -303,25 +361,20 @@ def spec_from_fields(
         try:
             channel_base = channel_url(channel, root=base_dir, alias=ctx.channel_alias)
         except InvalidChannel as exc:
-            raise fail(str(exc), "channel") from None
-    return ParsedSpec(
-        t.PackageSpec(
-            binary=t.BinaryPackageSpec(
-                version=version,
-                build=build,
-                build_number=build_number,
-                file_name=file_name,
-                extras=extras,
-                flags=flags,
-                channel=channel_base,
-                subdir=subdir,
-                md5=md5,
-                sha256=sha256,
-                license=license_,
-                condition=condition,
-            )
-        ),
-        "binary",
+            raise fields.fail(str(exc), "channel") from None
+    return t.BinaryPackageSpec(
+        version=m.version,
+        build=m.build,
+        build_number=m.build_number,
+        file_name=m.file_name,
+        extras=m.extras,
+        flags=m.flags,
+        channel=channel_base,
+        subdir=m.subdir,
+        md5=m.md5,
+        sha256=m.sha256,
+        license=m.license,
+        condition=m.condition,
     )
 
 
@@ -347,24 +400,26 @@ def _check_spec_keys(fields: dict[str, Any], table: Table, keys: tuple[str | int
         )
 
 
-def _source_spec(location, fields, fail, version, build, build_number, extras, flags, subdir, license_, condition, md5, sha256):
+def _source_spec(where: _Location, fields: _FieldReader, m: _Matcher) -> t.SourcePackageSpec:
+    """A package built from a path, url or git source, with the match-spec fields it must meet."""
     unset = t.UNSET
+    fail = fields.fail
     common = dict(
-        version=version,
-        build=build,
-        build_number=build_number,
-        extras=extras if extras is not None else unset,
-        flags=flags if flags is not None else unset,
-        subdir=subdir,
-        license=license_,
-        condition=condition if condition is not None else unset,
+        version=m.version,
+        build=m.build,
+        build_number=m.build_number,
+        extras=m.extras if m.extras is not None else unset,
+        flags=m.flags if m.flags is not None else unset,
+        subdir=m.subdir,
+        license=m.license,
+        condition=m.condition if m.condition is not None else unset,
     )
     subdirectory = _subdirectory(fields.get("subdirectory"), fail)
-    if location == "path":
-        return t.SourcePackageSpec(path=t.PathLocation(path=fields["path"]), **common)
-    if location == "url":
+    if where.location == "path":
+        return t.SourcePackageSpec(path=t.PathLocation(path=fields.get("path")), **common)
+    if where.location == "url":
         return t.SourcePackageSpec(
-            url=t.UrlLocation(url=fields["url"], md5=md5, sha256=sha256, subdirectory=subdirectory), **common
+            url=t.UrlLocation(url=fields.get("url"), md5=m.md5, sha256=m.sha256, subdirectory=subdirectory), **common
         )
     rev = None
     for ref in ("branch", "tag", "rev"):
@@ -377,7 +432,7 @@ def _source_spec(location, fields, fail, version, build, build_number, extras, f
     if lfs is not None and not isinstance(lfs, bool):
         raise fail(f"`lfs` must be a boolean, found {toml_type(lfs)}", "lfs")
     return t.SourcePackageSpec(
-        git=t.GitLocation(git=fields["git"], rev=rev, subdirectory=subdirectory, lfs=lfs if lfs is not None else unset),
+        git=t.GitLocation(git=fields.get("git"), rev=rev, subdirectory=subdirectory, lfs=lfs if lfs is not None else unset),
         **common,
     )
 
@@ -447,6 +502,8 @@ def _version_hint(text: str) -> str | None:
 
 
 def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecCondition:
+    """A ``when`` value: its TOML shape is checked here, the rules are :mod:`kiln.backend.conditions`."""
+
     def fail(message: str, *sub: str | int, help: str | None = None) -> ManifestError:
         return table.error(message, *keys, *sub, help=help)
 
@@ -466,12 +523,7 @@ def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecC
             raise fail(f"`when.{which}` must be an array of conditions", which)
         if not items:
             raise fail(f"`when.{which}` must contain at least one condition", which)
-        conditions = [_when(item, table, keys + (which, i)) for i, item in enumerate(items)]
-        result = conditions[0]
-        for right in conditions[1:]:
-            pair = [result, right]
-            result = t.MatchSpecCondition(and_=pair) if which == "all" else t.MatchSpecCondition(or_=pair)
-        return result
+        return conditions.combine(which, [_when(item, table, keys + (which, i)) for i, item in enumerate(items)])
     name = value["package"]
     if not isinstance(name, str) or not is_valid_package_name(name):
         raise fail(f"`when.package` must be a package name, found `{name}`", "package")
@@ -486,41 +538,15 @@ def _when(value: Any, table: Table, keys: tuple[str | int, ...]) -> t.MatchSpecC
             raise fail("`channel` is not supported inside `when` tables", name_)
     _check_spec_keys(rest, table, keys)
     spec = spec_from_fields(rest, table, keys, SpecContext(Path("."), ""), base_dir=Path(".")) if rest else None
-    binary = spec.spec.binary if spec is not None else t.BinaryPackageSpec()
-    return t.MatchSpecCondition(
-        match_spec=t.MatchSpecObject(
-            name=name,
-            version=binary.version,
-            build=binary.build,
-            build_number=binary.build_number,
-            file_name=binary.file_name,
-            extras=binary.extras,
-            flags=binary.flags,
-            subdir=binary.subdir,
-            license=binary.license,
-            condition=binary.condition,
-        )
-    )
+    return conditions.package_condition(name, spec.spec.binary if spec is not None else t.BinaryPackageSpec())
 
 
 def _when_string(text: str, fail) -> t.MatchSpecObject:
-    expanded_help = "use the expanded form, e.g. `when = { package = \"python\", version = \">=3.10\" }`"
-    if "[" in text or "]" in text:
-        raise fail("`when` strings do not support bracket matchspec syntax", help=expanded_help)
-    if "::" in text:
-        raise fail("`when` strings do not support channel prefixes")
-    parts = text.split()
-    if not parts:
-        raise fail("`when` strings must name an exact package")
-    name, rest = parts[0], parts[1:]
-    if not is_valid_package_name(name) or "*" in name:
-        raise fail("`when` strings must name an exact package")
-    if len(rest) > 1:
-        raise fail("`when` strings do not support build-string shorthand", help=expanded_help)
-    version = None
-    if rest:
-        version = _version_spec(rest[0], fail, "when")
-    return t.MatchSpecObject(name=name, version=version)
+    try:
+        name, version = conditions.split_when_string(text, is_valid_package_name)
+    except conditions.WhenStringError as exc:
+        raise fail(exc.message, help=exc.help) from None
+    return t.MatchSpecObject(name=name, version=_version_spec(version, fail, "when") if version else None)
 
 
 # ---------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kiln.frontend.dependency_specs import ParsedSpec, SpecContext, package_name, parse_dependency
-from kiln.frontend.toml_source import Table, format_key
-from kiln.frontend.workspace import target_selector
+from kiln.backend import conditions
+from kiln.frontend.manifest.dependency_specs import ParsedSpec, SpecContext, package_name, parse_dependency
+from kiln.frontend.manifest.targets import target_selector
+from kiln.frontend.manifest.toml_source import Table, format_key
 from kiln.protocol import types as t
 
 #: ``[package.<table>]`` dependency tables and the pin rule of each.
@@ -130,17 +131,8 @@ def package_targets(package: Table, ctx: SpecContext, own_name: str | None) -> t
     )
 
 
-def target_selector_expression(selector: str) -> str:
-    """The ``if(...)`` expression a deprecated ``[package.target.<selector>]`` stands for."""
-    if selector == "macos":
-        return "osx"
-    if selector in ("unix", "linux", "win", "osx"):
-        return selector
-    return f"host_platform == '{selector}'"
-
-
 def _lowered(legacy: Table, selector: str) -> str:
-    return target_selector_expression(target_selector(legacy, selector))
+    return conditions.selector_expression(target_selector(legacy, selector))
 
 
 def _group_table(extras: Table, group: str) -> Table:
@@ -153,14 +145,6 @@ def _group_table(extras: Table, group: str) -> Table:
     table = extras.table(group)
     assert table is not None
     return table
-
-
-def _if_expression(key: str) -> str | None:
-    text = key.strip()
-    if text.startswith("if(") and text.endswith(")"):
-        inner = text[3:-1].strip()
-        return inner or None
-    return None
 
 
 @dataclass
@@ -176,7 +160,7 @@ class _Reader:
         for key in table:
             if "(" not in key:
                 continue
-            expression = _if_expression(key)
+            expression = conditions.if_expression(key)
             if expression is None:
                 raise table.error(
                     f"`{key}` is not a valid selector. Wrap the expression in `if(...)`, "

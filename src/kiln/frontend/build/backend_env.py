@@ -74,7 +74,7 @@ def activation_env(prefix: Path, base: dict[str, str] | None = None) -> dict[str
 
 def install_backend(name: str, version: str | None, channels: list[str], additional: list[str] | None = None):
     """The command for backend ``name``, installing it on first use."""
-    from kiln.frontend.discovery import BackendCommand
+    from kiln.frontend.build.command import BackendCommand
 
     if not channels:
         raise BackendNotFoundError(

@@ -3,7 +3,7 @@
 A backend rejects ``[package.build.config]`` in its own process and only says
 ``... - at `$.noarch``` or ``unknown field `noarh```; a source dependency fails
 when it is fetched, long after the manifest was read. The manifest reader knows
-where every key is written (:class:`~kiln.frontend.toml_source.Table`), so the
+where every key is written (:class:`~kiln.frontend.manifest.toml_source.Table`), so the
 front end maps the key named in such an error back to ``pixi.toml:LINE``,
 keeping the original text.
 """
@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from kiln.errors import KilnError, ManifestError
-from kiln.frontend.toml_source import KeyPath, Table, format_key
+from kiln.frontend.manifest.toml_source import KeyPath, Table, format_key
 
 _AT_PATH = re.compile(r"at `?\$((?:\.[A-Za-z0-9_\-]+|\[\d+\])*)`?")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")

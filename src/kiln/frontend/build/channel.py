@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from kiln.channels.index import copy_atomically, locked, prepare_channel_dir, write_index
-from kiln.frontend.fingerprint import hash_file
+from kiln.frontend.build.fingerprint import hash_file
 
 
 class LocalChannel:

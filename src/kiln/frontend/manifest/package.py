@@ -19,18 +19,16 @@ from typing import Any
 from kiln.conda.urls import DEFAULT_CHANNEL_ALIAS
 from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
-from kiln.frontend.build_section import BackendSpec, read_build_section
-from kiln.frontend.dependency_specs import SpecContext
-from kiln.frontend.manifest_files import manifest_at
-from kiln.frontend.project_model import package_targets
-from kiln.frontend.toml_source import Table, format_key
-from kiln.frontend.workspace import (
+from kiln.frontend.manifest.build_section import BackendSpec, read_build_section
+from kiln.frontend.manifest.dependency_specs import SpecContext
+from kiln.frontend.manifest.fields import pyproject_project_fields, spdx_license, url_field, version_field
+from kiln.frontend.manifest.manifest_files import manifest_at
+from kiln.frontend.manifest.project_model import package_targets
+from kiln.frontend.manifest.toml_source import Table, format_key
+from kiln.frontend.manifest.workspace import (
     Workspace,
     find_workspace_manifest,
     load_workspace,
-    pyproject_project_fields,
-    spdx_license,
-    url_field,
     workspace_from,
 )
 from kiln.protocol import types as t
@@ -121,7 +119,7 @@ def load_package_manifest(path: Path, *, channel_alias: str = DEFAULT_CHANNEL_AL
     inherit = _Inheritance(package, workspace, pyproject_project_fields(manifest) if manifest.is_pyproject else {})
 
     name = inherit.field("name", lambda table, key: table.string(key))
-    version = inherit.field("version", _version)
+    version = inherit.field("version", version_field)
     files_dir = build.source_dir or (manifest.directory if build.build_source is None else None)
     model = t.ProjectModel(
         name=name,
@@ -154,13 +152,6 @@ def load_package_manifest(path: Path, *, channel_alias: str = DEFAULT_CHANNEL_AL
         publish=bool(package.boolean("publish")),
         table=package,
     )
-
-
-def _version(table: Table, key: str) -> str | None:
-    value = table.string(key)
-    if value is not None and not is_valid_version(value):
-        raise table.error(f"`{value}` is not a valid version", key)
-    return value
 
 
 @dataclass

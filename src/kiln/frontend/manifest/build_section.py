@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kiln.conda.urls import InvalidChannel, channel_location
-from kiln.frontend.dependency_specs import (
+from kiln.frontend.manifest.dependency_specs import (
     PIN_KEYS,
     SPEC_KEYS,
     SpecContext,
@@ -18,8 +18,8 @@ from kiln.frontend.dependency_specs import (
     parse_dependency,
     spec_from_fields,
 )
-from kiln.frontend.toml_source import Table
-from kiln.frontend.workspace import target_selector
+from kiln.frontend.manifest.targets import target_selector
+from kiln.frontend.manifest.toml_source import Table
 from kiln.protocol import types as t
 
 BUILD_KEYS = (

@@ -37,7 +37,7 @@ def _package(manifest: Path):
     """The front end's reading of a pixi manifest (or directory), if it has a ``[package]``."""
     if manifest.name not in ("pixi.toml", "pyproject.toml", "mojoproject.toml") and not manifest.is_dir():
         return None
-    from kiln.frontend.manifest import load_package_manifest
+    from kiln.frontend.manifest.package import load_package_manifest
 
     return load_package_manifest(manifest)
 

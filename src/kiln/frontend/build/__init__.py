@@ -1,0 +1,1 @@
+"""What kiln build does with a manifest: discovery, the graph, caches, sources, the workspace channel."""

@@ -1,0 +1,1 @@
+"""Reading pixi.toml / pyproject.toml into the typed manifest and the wire project model."""
