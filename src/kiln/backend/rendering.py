@@ -21,7 +21,7 @@ recipe, rattler-build and pathlib modules are imported on the first request.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kiln.backend.api import Backend
 from kiln.backend.platforms import RequestPlatforms, request_platforms
@@ -34,30 +34,60 @@ if TYPE_CHECKING:
     from kiln.protocol import types as t
 
 
-class RecipeRequest(NamedTuple):
-    """What a backend's recipe may depend on, for one protocol request."""
+class RecipeRequest:
+    """What a backend's recipe may depend on, for one protocol request.
 
-    config: Any
-    platforms: RequestPlatforms
-    variant_keys: frozenset[str]
-    variants: dict[str, list[Any]]
-    editable: bool
-    channels: list[str]
-    work_dir: Path
-    #: ``conda/build_v1`` (the recipe is built) rather than ``conda/outputs``.
-    for_build: bool
+    (Plain classes: a ``NamedTuple`` or dataclass here would cost every backend's
+    start-up a few hundred microseconds.)
+    """
+
+    __slots__ = ("config", "platforms", "variant_keys", "variants", "editable", "channels", "work_dir", "for_build")
+
+    def __init__(
+        self,
+        *,
+        config: Any,
+        platforms: RequestPlatforms,
+        variant_keys: frozenset[str],
+        variants: dict[str, list[Any]],
+        editable: bool,
+        channels: list[str],
+        work_dir: Path,
+        for_build: bool,
+    ) -> None:
+        self.config = config
+        self.platforms = platforms
+        self.variant_keys = variant_keys
+        self.variants = variants
+        self.editable = editable
+        self.channels = channels
+        self.work_dir = work_dir
+        #: ``conda/build_v1`` (the recipe is built) rather than ``conda/outputs``.
+        self.for_build = for_build
 
 
-class PreparedRecipe(NamedTuple):
+class PreparedRecipe:
     """A recipe file ready for rattler-build, and the globs that go with it."""
 
-    path: Path
-    #: What ``<work>/debug/recipe.yaml`` shows.
-    text: str
-    v3: bool
-    metadata_input_globs: list[str]
-    build_input_globs: list[str]
-    experimental: bool = False
+    __slots__ = ("path", "text", "v3", "metadata_input_globs", "build_input_globs", "experimental")
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        text: str,
+        v3: bool,
+        metadata_input_globs: list[str],
+        build_input_globs: list[str],
+        experimental: bool = False,
+    ) -> None:
+        self.path = path
+        #: What ``<work>/debug/recipe.yaml`` shows.
+        self.text = text
+        self.v3 = v3
+        self.metadata_input_globs = metadata_input_globs
+        self.build_input_globs = build_input_globs
+        self.experimental = experimental
 
 
 class RenderingBackend(Backend):
