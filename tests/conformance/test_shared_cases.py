@@ -38,7 +38,7 @@ class StubBackend(GeneratingBackend):
 
     config_type = StubConfig
 
-    def generate_recipe(self, config, *, host_platform, variant_keys, editable, channels):
+    def generate_recipe(self, config, *, host_platform, build_platform, variant_keys, editable, channels):
         return GeneratedRecipe.from_model(self.model)
 
 

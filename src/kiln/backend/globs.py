@@ -1,8 +1,11 @@
-"""Input globs: relative glob computation and gitignore-style matching of a tree.
+"""Input globs: the lists backends share, relative globs, and gitignore-style matching of a tree.
 
 Globs are ordered and the last matching pattern wins (``!pattern`` excludes), as in
-spec §4.8. :func:`walk` evaluates a list of globs below a root with a single
-``os.scandir`` walk that prunes directories which cannot contain a match.
+spec §4.8. A backend's build globs are typically its own project files, then
+:func:`compiler_globs` for the configured compilers, then ``extra-input-globs``,
+closed by :func:`with_generated_excludes`. :func:`walk` evaluates a list of globs
+below a root with a single ``os.scandir`` walk that prunes directories which cannot
+contain a match.
 """
 
 from __future__ import annotations
@@ -12,6 +15,37 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import Iterator
+
+#: Sources per configured compiler language (upstream's lists; auto-detected compilers add none).
+COMPILER_GLOBS: dict[str, tuple[str, ...]] = {
+    "rust": ("**/*.rs", "**/Cargo.toml"),
+    "cxx": ("**/*.{cc,cxx,cpp,hpp,hxx}",),
+    "c": ("**/*.{c,h}",),
+}
+
+#: Written by tools and builds next to the sources; never an input.
+GENERATED_EXCLUDES = (
+    "!.git/**",
+    "!.pixi/**",
+    "!.venv/**",
+    "!build/**",
+    "!dist/**",
+    "!**/*.egg-info/**",
+    "!**/__pycache__/**",
+)
+
+
+def compiler_globs(compilers: list[str]) -> list[str]:
+    """The sources each configured compiler reads, in the compilers' order."""
+    return [glob for compiler in compilers for glob in COMPILER_GLOBS.get(compiler, ())]
+
+
+def with_generated_excludes(globs: list[str]) -> list[str]:
+    """``globs`` closed by :data:`GENERATED_EXCLUDES` (last match wins, so they come last).
+
+    Nothing included means nothing to exclude: an empty list stays empty.
+    """
+    return [*globs, *GENERATED_EXCLUDES] if globs else []
 
 
 def relative_glob(base: Path | str, path: Path | str) -> str:

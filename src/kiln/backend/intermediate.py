@@ -1,15 +1,18 @@
-"""The shared driver of every recipe-generating backend (upstream's "intermediate backend").
+"""The base of every recipe-generating backend (upstream's "intermediate backend").
 
 A language backend subclasses :class:`GeneratingBackend` and supplies:
 
 * ``config_type`` -- its configuration Struct (kebab-case keys, a ``merge`` method);
-* :meth:`generate_recipe` -- the recipe for the project model, config and platform;
+  an ``env`` table in it is the ``[package.build.config] env`` option (:meth:`script_env`);
+* :meth:`generate_recipe` -- the recipe for the project model, config and platforms,
+  its build script rendered from the backend's template;
 * optionally :meth:`default_variants`, :meth:`build_input_globs` and
-  :meth:`input_globs_from_packages` (spec ``backends.md`` §1.7 and §1.9).
+  :meth:`input_globs_from_packages` (spec ``backends.md`` §1.7 and §1.9), using the
+  shared globs of :mod:`kiln.backend.globs`, and
+  :meth:`~kiln.backend.rendering.RenderingBackend.explain_failure`.
 
-The driver does the rest: per-target configuration, variant assembly, writing the
-debug recipe files, rendering with rattler-build into ``conda/outputs`` and
-building the requested output for ``conda/build_v1``.
+The rendering base (:mod:`kiln.backend.rendering`) does the rest: platforms,
+per-target configuration, variants, rendering, debug files and the build.
 """
 
 from __future__ import annotations
@@ -20,18 +23,17 @@ from abc import abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from kiln.backend.api import Backend
 from kiln.backend.compilers import default_variants
-from kiln.backend.debug import write_debug_recipes, write_recipe_files
-from kiln.backend.config import effective_config, validate_initialize
+from kiln.backend.config import validate_initialize
+from kiln.backend.debug import write_recipe_files
 from kiln.backend.generated import GeneratedRecipe
-from kiln.backend.platforms import request_platforms
 from kiln.backend.recipe import item_names
+from kiln.backend.rendering import PreparedRecipe, RecipeRequest, RenderingBackend
 from kiln.backend.specs import solvable_requirements
 from kiln.protocol import types as t
 
 
-class GeneratingBackend(Backend):
+class GeneratingBackend(RenderingBackend):
     """Backend whose recipe is generated from the project model."""
 
     config_type: ClassVar[type]
@@ -57,11 +59,12 @@ class GeneratingBackend(Backend):
         config: Any,
         *,
         host_platform: str,
+        build_platform: str,
         variant_keys: frozenset[str],
         editable: bool,
         channels: list[str],
     ) -> GeneratedRecipe:
-        """The recipe for this package on ``host_platform``."""
+        """The recipe for this package on ``host_platform``, built on ``build_platform``."""
 
     def default_variants(self, host_platform: str) -> dict[str, list[Any]]:
         return default_variants(host_platform)
@@ -74,32 +77,38 @@ class GeneratingBackend(Backend):
         """Extra build globs implied by packages in the build/host environments."""
         return []
 
-    def resolve_editable(self, requested: bool | None) -> bool:
-        return bool(requested)
+    # -- shared pieces for generate_recipe -----------------------------------------------
 
-    # -- plumbing ----------------------------------------------------------------------
+    def script_env(self, config: Any, entries: dict[str, str] | None = None) -> dict[str, str]:
+        """The build script's env: the backend's own ``entries``, then the ``env`` option.
 
-    def config_for(self, platform: str) -> Any:
-        return effective_config(self.config_type, self.params.configuration, self.params.target_configuration, platform)
+        A configured key overrides the backend's value but keeps its position (spec
+        ``backends.md`` §1.8); values are not expanded.
+        """
+        env = dict(entries or {})
+        env.update(getattr(config, "env", None) or {})
+        return env
 
-    def _render(
-        self,
-        work_dir: Path,
-        gen: GeneratedRecipe,
-        variant_config: Any,
-        host_platform: str,
-        build_platform: str,
-        *,
-        for_build: bool = False,
-    ):
-        from kiln.backend.outputs import check_unique_variants, render_recipe
+    # -- the rendering base's hooks --------------------------------------------------------
 
-        variants = variant_config.to_dict()
+    def prepare_recipe(self, request: RecipeRequest) -> PreparedRecipe:
+        gen = self.generate_recipe(
+            request.config,
+            host_platform=request.platforms.host,
+            build_platform=request.platforms.build,
+            variant_keys=request.variant_keys,
+            editable=request.editable,
+            channels=request.channels,
+        )
+        if request.for_build:
+            # rattler-build solves the build/host environments itself: source dependencies
+            # are found by name in the channels (the front end's workspace channel)
+            gen.recipe = dataclasses.replace(gen.recipe, requirements=solvable_requirements(gen.recipe.requirements))
         text = gen.recipe.to_yaml()
         # a dedicated directory for rattler-build: it packages the recipe directory's files
-        recipe_dir = work_dir / "recipe"
+        recipe_dir = request.work_dir / "recipe"
         handed = text
-        if for_build:
+        if request.for_build:
             # start clean: rattler-build packages every file of an earlier build left here
             shutil.rmtree(recipe_dir, ignore_errors=True)
             if gen.recipe.about.license_file:
@@ -108,80 +117,32 @@ class GeneratingBackend(Backend):
                 # rattler-build copies license files only from beside the recipe (see licenses.py)
                 recipe_dir.mkdir(parents=True)
                 handed = with_staged_license_files(gen.recipe, recipe_dir, self.source_dir).to_yaml()
-        recipe_path = write_recipe_files(recipe_dir, handed, variants)
-        outputs = render_recipe(
-            recipe_path,
-            variant_config,
-            host_platform=host_platform,
-            build_platform=build_platform,
+        return PreparedRecipe(
+            path=write_recipe_files(recipe_dir, handed, request.variants),
+            text=text,
             v3=gen.recipe.uses_v3_features(),
-            build_string_prefix=self.model.build_string_prefix,
-            build_number=self.model.build_number,
-        )
-        check_unique_variants(outputs)
-        write_debug_recipes(work_dir, text, variants, (o.variant for o in outputs))
-        return outputs
-
-    # -- protocol ------------------------------------------------------------------------
-
-    def conda_outputs(self, params: t.CondaOutputsParams) -> t.CondaOutputsResult:
-        from kiln.backend.outputs import to_conda_output
-        from kiln.backend.variants import build_variant_config
-
-        host = params.host_platform
-        config = self.config_for(host)
-        variant_config = build_variant_config(
-            defaults=self.default_variants(host),
-            files=list(params.variant_files or []),
-            overrides=params.variant_configuration,
-        )
-        gen = self.generate_recipe(
-            config,
-            host_platform=host,
-            variant_keys=frozenset(variant_config.keys()),
-            editable=False,
-            channels=list(params.channels),
-        )
-        outputs = self._render(Path(params.work_directory), gen, variant_config, host, params.build_platform)
-        return t.CondaOutputsResult(
-            outputs=[to_conda_output(o, outputs) for o in outputs],
-            input_globs=list(gen.metadata_input_globs),
+            metadata_input_globs=list(gen.metadata_input_globs),
+            build_input_globs=list(gen.build_input_globs),
         )
 
-    def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        from kiln.backend.build import build_for_request
-        from kiln.backend.outputs import find_output
-        from kiln.backend.variants import build_variant_config, single_values
-
-        host, build_platform = request_platforms(params)
-        config = self.config_for(host)
-        editable = self.resolve_editable(params.editable)
-        variant_config = build_variant_config(
-            defaults=self.default_variants(host), overrides=single_values(params.output.variant)
-        )
-        gen = self.generate_recipe(
-            config,
-            host_platform=host,
-            variant_keys=frozenset(variant_config.keys()),
-            editable=editable,
-            channels=list(params.channels),
-        )
-        work_dir = Path(params.work_directory)
-        # rattler-build solves the build/host environments itself: source dependencies
-        # are found by name in the channels (the front end's workspace channel)
-        gen.recipe = dataclasses.replace(gen.recipe, requirements=solvable_requirements(gen.recipe.requirements))
-        outputs = self._render(work_dir, gen, variant_config, host, build_platform, for_build=True)
-        output = find_output(outputs, params.output)
-        globs = self.build_input_globs(config, work_dir, editable)
-        globs += self.input_globs_from_packages(config, _environment_names(params, output))
-        globs += [g for g in gen.build_input_globs if g not in globs]
-        return build_for_request(output, params, globs)
+    def input_globs_for(
+        self, request: RecipeRequest, recipe: PreparedRecipe, output: Any, params: t.CondaBuildV1Params
+    ) -> list[str]:
+        globs = self.build_input_globs(request.config, request.work_dir, request.editable)
+        globs += self.input_globs_from_packages(request.config, _environment_names(params, output))
+        globs += [g for g in recipe.build_input_globs if g not in globs]
+        return globs
 
     def render_recipe(self, host_platform: str, build_platform: str) -> str:
         config = self.config_for(host_platform)
         defaults = self.default_variants(host_platform)
         gen = self.generate_recipe(
-            config, host_platform=host_platform, variant_keys=frozenset(defaults), editable=False, channels=[]
+            config,
+            host_platform=host_platform,
+            build_platform=build_platform,
+            variant_keys=frozenset(defaults),
+            editable=False,
+            channels=[],
         )
         return gen.recipe.to_yaml()
 

@@ -88,35 +88,43 @@ def render_recipe(
 ) -> list[RenderedOutput]:
     """Parse and render a recipe file for ``host_platform``; skipped outputs dropped.
 
-    The build-string prefix and build-number override are render-time options of
-    rattler-build that its Python wrapper does not expose yet, so the native render
-    call is used directly for them.
+    py-rattler-build's public render is used unless the model sets a build-string
+    prefix or build number: its wrapper does not expose those render options yet, so
+    such a render goes through :mod:`kiln.backend.rattler_private`.
     """
-    from rattler_build import Stage0Recipe
-    from rattler_build._rattler_build import RepodataRevision
-    from rattler_build._rattler_build import render as _render
-    from rattler_build.render import RenderedVariant
+    from rattler_build import RepodataRevision, Stage0Recipe
+    from rattler_build.render import RenderConfig
+    from rattler_build.tool_config import PlatformConfig
 
     revision = RepodataRevision.V3 if v3 else RepodataRevision.LEGACY
     try:
         recipe = Stage0Recipe.from_file(recipe_path, repodata_revision=revision)
-        config = _render.RenderConfig(
-            target_platform=host_platform,
-            build_platform=build_platform,
-            host_platform=host_platform,
-            experimental=experimental,
-            repodata_revision=revision,
-            recipe_path=Path(recipe_path),
-            extra_context=None,
-            build_string_prefix=build_string_prefix,
-            build_number_override=build_number,
-        )
-        raw = _render.render_recipe(recipe._wrapper, variant_config._inner, config)
+        if build_string_prefix is None and build_number is None:
+            platform = PlatformConfig(
+                target_platform=host_platform,
+                build_platform=build_platform,
+                host_platform=host_platform,
+                experimental=experimental,
+            )
+            variants = recipe.render(variant_config, RenderConfig(platform=platform, repodata_revision=revision))
+        else:
+            from kiln.backend.rattler_private import render_with_build_overrides
+
+            variants = render_with_build_overrides(
+                recipe,
+                variant_config,
+                recipe_path=Path(recipe_path),
+                host_platform=host_platform,
+                build_platform=build_platform,
+                experimental=experimental,
+                revision=revision,
+                build_string_prefix=build_string_prefix,
+                build_number=build_number,
+            )
+    except KilnError:
+        raise
     except Exception as exc:  # rattler-build raises its own error classes for bad recipes
         raise RenderError(f"failed to render {recipe_path}: {_error_text(exc)}{_yaml_location(recipe_path)}") from None
-    variants = [RenderedVariant(r, Path(recipe_path), repodata_revision=revision) for r in raw]
-    for v in variants:
-        v._siblings = variants
     outputs = [RenderedOutput(v, v.recipe.to_dict(), host_platform) for v in variants]
     return [o for o in outputs if not o.skipped]
 

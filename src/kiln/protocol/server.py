@@ -25,7 +25,7 @@ from kiln.protocol import jsonrpc, log
 from kiln.protocol.jsonrpc import Rejected
 
 if TYPE_CHECKING:
-    from kiln.backend.api import Backend, BackendDescriptor
+    from kiln.protocol.handler import Handler, HandlerFactory, HandlerSource
 
 
 def _write_debug_file(directory: str, name: str, payload: Any) -> None:
@@ -42,11 +42,11 @@ class Server:
 
     def __init__(
         self,
-        descriptor: BackendDescriptor,
+        descriptor: HandlerSource,
         stdin: IO[bytes],
         stdout: IO[bytes],
         *,
-        factory: Callable[[Any], Backend] | None = None,
+        factory: HandlerFactory | None = None,
         max_message_bytes: int = jsonrpc.MAX_MESSAGE_BYTES,
     ) -> None:
         self.descriptor = descriptor
@@ -54,7 +54,7 @@ class Server:
         self._stdout = stdout
         self._factory = factory
         self._max = max_message_bytes
-        self._backend: Backend | None = None
+        self._backend: Handler | None = None
         self._project_model_raw: Any = None
         self._project_model_written = False
         self._initialized = False
@@ -182,7 +182,7 @@ class Server:
         self._project_model_raw = params.get("projectModel")
         return {}
 
-    def _require_backend(self) -> Backend:
+    def _require_backend(self) -> Handler:
         if self._backend is None:
             raise Rejected(jsonrpc.INVALID_REQUEST, "Invalid request: `initialize` must be called first")
         return self._backend
@@ -267,7 +267,7 @@ def _run_handler(call: Callable[[], Any]) -> Any:
         raise Rejected(jsonrpc.BACKEND_ERROR, message, jsonrpc.diagnostic(message, causes=[tb])) from None
 
 
-def serve_stdio(descriptor: BackendDescriptor) -> int:
+def serve_stdio(descriptor: HandlerSource) -> int:
     """Serve on this process's stdin/stdout; returns the exit code."""
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     try:

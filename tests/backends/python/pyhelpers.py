@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,14 @@ def make_backend(
         target_configuration=target_config,
         cache_directory=str(cache_dir) if cache_dir else None,
     )
-    return PythonBackend(params, build_platform=build_platform, fetch=fetch)
+    backend = PythonBackend(params, fetch=fetch)
+    _MACHINES[backend] = build_platform
+    return backend
+
+
+#: The machine each test backend pretends to run on: the build platform ``generate`` passes,
+#: as the SDK passes a request's (kept here, not on the backend, which has none of its own).
+_MACHINES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def generate(backend, *, host_platform: str = "linux-64", editable: bool = False, variant_keys=(), channels=()):
@@ -57,6 +65,7 @@ def generate(backend, *, host_platform: str = "linux-64", editable: bool = False
     return backend.generate_recipe(
         backend.config_for(host_platform),
         host_platform=host_platform,
+        build_platform=_MACHINES.get(backend, "linux-64"),
         variant_keys=frozenset(variant_keys),
         editable=editable,
         channels=list(channels),

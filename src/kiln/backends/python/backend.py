@@ -16,7 +16,7 @@ from typing import Any
 from kiln.backend.compilers import compiler_items
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.intermediate import GeneratingBackend
-from kiln.backend.platforms import request_platforms
+from kiln.backend.rendering import RecipeRequest
 from kiln.backend.recipe import PythonBuild, Script, item_names
 from kiln.backends.python import globs
 from kiln.backends.python.build_script import BuildScript
@@ -26,7 +26,7 @@ from kiln.backends.python.metadata import PYPROJECT, PyprojectMetadataProvider, 
 from kiln.backends.python.pypi_mapping import Fetcher, detect_compilers, fetch_from_service, map_requirements
 from kiln.conda.match_specs import format_spec
 from kiln.conda.pep440 import conda_version_spec
-from kiln.conda.platforms import current_platform, family
+from kiln.conda.platforms import family
 from kiln.errors import BuildFailedError, ConfigurationError
 from kiln.protocol import log
 from kiln.protocol import types as t
@@ -78,12 +78,9 @@ class PythonBackend(GeneratingBackend):
         self,
         params: t.InitializeParams,
         *,
-        build_platform: str | None = None,
         fetch: Fetcher = fetch_from_service,
     ) -> None:
         super().__init__(params)
-        #: The machine the backend runs on decides bash vs cmd.exe (injectable for tests).
-        self.build_platform = build_platform or current_platform()
         #: Read once at start-up, like upstream; an empty value counts as unset.
         self.uv_cache_dir = os.environ.get("UV_CACHE_DIR") or None
         self.fetch = fetch
@@ -99,17 +96,28 @@ class PythonBackend(GeneratingBackend):
     def input_globs_from_packages(self, config: PythonConfig, package_names: set[str]) -> list[str]:
         return globs.cython_globs(package_names)
 
-    def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        try:
-            return super().conda_build_v1(params)
-        except BuildFailedError as exc:
-            raise self._explain(exc, params) from None
+    def explain_failure(self, exc: BuildFailedError, request: RecipeRequest) -> BuildFailedError:
+        """Lead with pip's or uv's own error instead of the raw log tail."""
+        installer = request.config.effective_installer
+        summary = installer_error(exc.log, installer)
+        if summary is None:
+            return exc
+        headline = exc.message.split("\n", 1)[0]
+        help_text = None
+        module = missing_module(summary)
+        if module is not None:
+            help_text = (
+                f"the build runs without build isolation, so `{module}` must be installed in the host "
+                "environment: add the package that provides it to [package.host-dependencies]"
+            )
+        return BuildFailedError(f"{headline}\n{installer} reported:\n{summary}", log=exc.log, help=help_text)
 
     def generate_recipe(
         self,
         config: PythonConfig,
         *,
         host_platform: str,
+        build_platform: str,
         variant_keys: frozenset[str],
         editable: bool,
         channels: list[str],
@@ -156,7 +164,7 @@ class PythonBackend(GeneratingBackend):
         editable = effective_editable(editable)
         script = BuildScript(
             installer=config.effective_installer,
-            windows=family(self.build_platform) == "win",
+            windows=family(build_platform) == "win",
             editable=editable,
             manifest_root=str(root),
             extra_args=list(config.extra_args),
@@ -164,7 +172,7 @@ class PythonBackend(GeneratingBackend):
         build = gen.recipe.build
         build.noarch = "python" if noarch else None
         build.script = Script(
-            env=self._script_env(config),
+            env=self.script_env(config, self._uv_env(config)),
             secrets=list(build.script.secrets),
             content=[script.render()],
         )
@@ -185,31 +193,14 @@ class PythonBackend(GeneratingBackend):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _explain(self, exc: BuildFailedError, params: t.CondaBuildV1Params) -> BuildFailedError:
-        """Lead with pip's or uv's own error instead of the raw log tail."""
-        installer = self.config_for(request_platforms(params).host).effective_installer
-        summary = installer_error(exc.log, installer)
-        if summary is None:
-            return exc
-        headline = exc.message.split("\n", 1)[0]
-        help_text = None
-        module = missing_module(summary)
-        if module is not None:
-            help_text = (
-                f"the build runs without build isolation, so `{module}` must be installed in the host "
-                "environment: add the package that provides it to [package.host-dependencies]"
-            )
-        return BuildFailedError(f"{headline}\n{installer} reported:\n{summary}", log=exc.log, help=help_text)
-
-    def _script_env(self, config: PythonConfig) -> dict[str, str]:
-        """``UV_CACHE_DIR`` (uv only: the process' own, else pixi's cache dir), then config env."""
+    def _uv_env(self, config: PythonConfig) -> dict[str, str]:
+        """``UV_CACHE_DIR`` for uv only: the process' own, else pixi's cache dir."""
         env: dict[str, str] = {}
         if config.effective_installer == "uv":
             if self.uv_cache_dir:
                 env["UV_CACHE_DIR"] = self.uv_cache_dir
             elif self.cache_dir is not None:
                 env["UV_CACHE_DIR"] = str(self.cache_dir / "uv-cache")
-        env.update(config.env)
         return env
 
     def _map_pypi_requirements(
@@ -234,15 +225,6 @@ class PythonBackend(GeneratingBackend):
         build_requires = provider.build_system_requires()
         if build_requires:
             req.host.extend(map_requirements(build_requires, context="build-system", **common))
-
-    def render_recipe(self, host_platform: str, build_platform: str) -> str:
-        """For ``render --build-platform``: the script flavour follows the requested machine."""
-        saved = self.build_platform
-        self.build_platform = build_platform
-        try:
-            return super().render_recipe(host_platform, build_platform)
-        finally:
-            self.build_platform = saved
 
 
 def create(params: t.InitializeParams) -> PythonBackend:

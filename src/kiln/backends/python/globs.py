@@ -3,14 +3,16 @@
 :func:`build_globs` and :func:`cython_globs` are upstream's lists, unchanged
 (spec ``backends.md`` §2.7). They miss files that do change the package -- package
 data, the README and license files that build backends copy into the metadata --
-so :func:`project_globs` adds those, and ends with exclusions for what a build or
-a tool writes next to the sources (last match wins, so they come last).
+so :func:`project_globs` adds those, and ends with the SDK's exclusions for what a
+build or a tool writes next to the sources (last match wins, so they come last).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kiln.backend.globs import GENERATED_EXCLUDES, compiler_globs
 
 if TYPE_CHECKING:
     from kiln.backends.python.metadata import Pyproject
@@ -27,25 +29,7 @@ BASE_GLOBS = (
     "tox.ini",
 )
 
-#: Sources per configured compiler (auto-detected compilers add none, as upstream).
-COMPILER_GLOBS = {
-    "rust": ("**/*.rs", "**/Cargo.toml"),
-    "cxx": ("**/*.{cc,cxx,cpp,hpp,hxx}",),
-    "c": ("**/*.{c,h}",),
-}
-
 CYTHON_GLOBS = ("**/*.{pyx,pxd,pxi}",)
-
-#: Written by tools and builds next to the sources; never an input.
-GENERATED_EXCLUDES = (
-    "!.git/**",
-    "!.pixi/**",
-    "!.venv/**",
-    "!build/**",
-    "!dist/**",
-    "!**/*.egg-info/**",
-    "!**/__pycache__/**",
-)
 
 
 def build_globs(compilers: list[str], extra_input_globs: list[str], editable: bool) -> list[str]:
@@ -53,8 +37,7 @@ def build_globs(compilers: list[str], extra_input_globs: list[str], editable: bo
     result = list(BASE_GLOBS)
     if not editable:
         result.append("**/*.py")
-    for compiler in compilers:
-        result.extend(COMPILER_GLOBS.get(compiler, ()))
+    result.extend(compiler_globs(compilers))
     result.extend(extra_input_globs)
     return result
 
@@ -86,5 +69,5 @@ def project_globs(root: Path, pyproject: Pyproject | None, editable: bool) -> li
         result.extend(pyproject.license_file_entries)
     if not editable:
         result.extend(f"{d}/**" for d in _package_dirs(root))
-    result.extend(GENERATED_EXCLUDES)
-    return result
+    # the exclusions close the whole build glob list, which this ends
+    return [*result, *GENERATED_EXCLUDES]

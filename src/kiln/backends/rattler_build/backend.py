@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from kiln.backend.api import Backend
-from kiln.backend.config import effective_config, parse_config, replace_if_nonempty, validate_target_configs
-from kiln.backend.platforms import request_platforms
+from kiln.backend.config import parse_config, replace_if_nonempty, validate_target_configs
+from kiln.backend.rendering import PreparedRecipe, RecipeRequest, RenderingBackend
 from kiln.backends import RECIPE_CANDIDATES
 from kiln.errors import ConfigurationError, KilnError
 from kiln.protocol import types as t
@@ -109,7 +108,9 @@ def recipe_uses_v3(text: str) -> bool:
     return bool(_V3_KEYS.search(text)) or "extras=" in text or "flags=" in text
 
 
-class RattlerBuildBackend(Backend):
+class RattlerBuildBackend(RenderingBackend):
+    config_type = RattlerBuildConfig
+
     def __init__(self, params: t.InitializeParams) -> None:
         self.params = params
         manifest = params.manifest_path
@@ -139,16 +140,16 @@ class RattlerBuildBackend(Backend):
 
         return Path(self._recipe)
 
-    # -- helpers ------------------------------------------------------------
-
-    def _config(self, platform: str) -> RattlerBuildConfig:
-        return effective_config(RattlerBuildConfig, self.params.configuration, self.params.target_configuration, platform)
+    # -- the rendering base's hooks ----------------------------------------------
 
     def _variant_file_candidates(self) -> list[Path]:
         files = [self.recipe_path.parent / "variants.yaml"]
         if self.recipe_path.parent.resolve() != self.source_dir.resolve():
             files.append(self.source_dir / "variants.yaml")
         return files
+
+    def variant_files(self) -> list[Path]:
+        return [p for p in self._variant_file_candidates() if p.is_file()]
 
     def metadata_input_globs(self) -> list[str]:
         from kiln.backend.globs import relative_glob
@@ -157,54 +158,20 @@ class RattlerBuildBackend(Backend):
         globs.append(relative_glob(self.manifest_root, self.recipe_path))
         return globs
 
-    def _render(
-        self,
-        work_dir: Path,
-        host_platform: str,
-        build_platform: str,
-        files: list[str],
-        overrides: dict[str, list[Any]] | None,
-    ):
-        from kiln.backend.debug import write_debug_recipes
-        from kiln.backend.outputs import check_unique_variants, render_recipe
-        from kiln.backend.variants import build_variant_config
-
-        existing = [p for p in self._variant_file_candidates() if p.is_file()]
-        variant_config = build_variant_config(files=[*existing, *files], overrides=overrides)
+    def prepare_recipe(self, request: RecipeRequest) -> PreparedRecipe:
+        """The recipe file itself, as it is."""
         text = self.recipe_path.read_text(encoding="utf-8")
-        config = self._config(host_platform)
-        outputs = render_recipe(
-            self.recipe_path,
-            variant_config,
-            host_platform=host_platform,
-            build_platform=build_platform,
-            experimental=bool(config.experimental),
+        return PreparedRecipe(
+            path=self.recipe_path,
+            text=text,
             v3=recipe_uses_v3(text),
-            build_string_prefix=self.model.build_string_prefix if self.model else None,
-            build_number=self.model.build_number if self.model else None,
+            metadata_input_globs=self.metadata_input_globs(),
+            build_input_globs=[],
+            experimental=bool(request.config.experimental),
         )
-        check_unique_variants(outputs)
-        write_debug_recipes(work_dir, text, variant_config.to_dict(), (o.variant for o in outputs))
-        return outputs
 
-    # -- protocol -------------------------------------------------------------
-
-    def conda_outputs(self, params: t.CondaOutputsParams) -> t.CondaOutputsResult:
-        from kiln.backend.outputs import to_conda_output
-
-        from pathlib import Path
-
-        outputs = self._render(
-            Path(params.work_directory),
-            params.host_platform,
-            params.build_platform,
-            list(params.variant_files or []),
-            params.variant_configuration,
-        )
-        return t.CondaOutputsResult(
-            outputs=[to_conda_output(o, outputs, source_specs=self.source_specs) for o in outputs],
-            input_globs=self.metadata_input_globs(),
-        )
+    def input_globs_for(self, request: RecipeRequest, recipe: PreparedRecipe, output, params) -> list[str]:
+        return self.build_input_globs(output.data, request.config)
 
     def build_input_globs(self, rendered_data: dict[str, Any], config: RattlerBuildConfig) -> list[str]:
         from pathlib import Path
@@ -219,20 +186,6 @@ class RattlerBuildBackend(Backend):
                 globs.append(relative_glob(self.manifest_root, full.resolve()))
         globs.extend(config.extra_input_globs)
         return globs
-
-    def conda_build_v1(self, params: t.CondaBuildV1Params) -> t.CondaBuildV1Result:
-        from kiln.backend.build import build_for_request
-        from kiln.backend.outputs import find_output
-
-        host_platform, build_platform = request_platforms(params)
-        from pathlib import Path
-
-        wanted = params.output
-        overrides = {k: [v] for k, v in wanted.variant.items() if k != "target_platform"}
-        work_dir = Path(params.work_directory)
-        outputs = self._render(work_dir, host_platform, build_platform, [], overrides)
-        output = find_output(outputs, wanted)
-        return build_for_request(output, params, self.build_input_globs(output.data, self._config(host_platform)))
 
     def render_recipe(self, host_platform: str, build_platform: str) -> str:
         return self.recipe_path.read_text(encoding="utf-8")

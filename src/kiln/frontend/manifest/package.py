@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from kiln.conda.urls import DEFAULT_CHANNEL_ALIAS
-from kiln.conda.versions import is_valid_version
 from kiln.errors import ManifestError
 from kiln.frontend.manifest.build_section import BackendSpec, read_build_section
 from kiln.frontend.manifest.dependency_specs import SpecContext
