@@ -17,7 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiln.errors import KilnError
 
 if TYPE_CHECKING:
     from rattler_build import Stage0Recipe, VariantConfig
@@ -40,8 +39,11 @@ PRIVATE_API: tuple[tuple[str, str], ...] = (
 NATIVE_RENDER_OPTIONS = ("build_string_prefix", "build_number_override")
 
 
-class PrivateApiMissing(KilnError):
-    """The installed py-rattler-build lacks a private attribute kiln relies on."""
+class PrivateApiMissing(RuntimeError):
+    """The installed py-rattler-build lacks a private attribute kiln relies on.
+
+    Not a :class:`KilnError`: nothing the user wrote is wrong, kiln and its installed
+    dependency disagree, so it surfaces as the internal failure it is."""
 
 
 def installed_version() -> str:
@@ -56,8 +58,8 @@ def installed_version() -> str:
 def missing(what: str) -> PrivateApiMissing:
     return PrivateApiMissing(
         f"py-rattler-build {installed_version()} has no `{what}`, which kiln uses to render with a "
-        f"build-string prefix or build-number override (tested with py-rattler-build {TESTED_VERSION})",
-        help="install the py-rattler-build version of constraints.txt, or port kiln.backend.rattler_private",
+        f"build-string prefix or build-number override (tested with py-rattler-build {TESTED_VERSION}); "
+        "install the py-rattler-build version of constraints.txt, or port kiln.backend.rattler_private"
     )
 
 
