@@ -11,6 +11,7 @@ an "unknown key" for the first one.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,8 +92,9 @@ def find_older_forms(doc: TomlDocument, prefix: KeyPath) -> list[Finding]:
     if isinstance(system, dict):
         add(("build-system",), "`[build-system]`: write `[package.build.backend]`", removed=True)
         if "build-backend" in system:
-            add(("build-system", "build-backend"), "`build-backend = { name = ..., version = ... }`: write "
-                "`[package.build] backend = { name = ..., version = ... }`", removed=True)  # fmt: skip
+            spec = _inline(system["build-backend"])
+            add(("build-system", "build-backend"), f"`build-backend = {spec}`: write `[package.build] backend = {spec}`",
+                removed=True)  # fmt: skip
         for key in ("channels", "additional-dependencies"):
             if key in system:
                 add(("build-system", key), f"`[build-system] {key}`: write `[package.build] backend.{key}`",
@@ -166,6 +168,15 @@ def _package_forms(package: dict[str, Any], add: Callable[..., None]) -> None:
         tables = ", ".join(f'[package.{key}."if({_expression(selector)})"]' for key in target)
         add(("package", "target", selector), "the `[package.target]` tables are deprecated in favor of conditional "
             f"dependencies: move the dependencies to {tables}", removed=False)  # fmt: skip
+
+
+def _inline(value: Any) -> str:
+    """A parsed value written back as TOML, for messages (strings and flat tables of strings)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_inline(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _tables(value: Any) -> list[tuple[str, dict[str, Any]]]:

@@ -129,8 +129,8 @@ class _Rewriter:
                 return ("package", "build", "backend", *rest[1:])
             return ("package", "build", "backend", *rest)
         if head == "build-backend":
-            if not rest:
-                raise self.refuse(path, "a `[build-backend]` table without the backend's name")
+            if not rest or rest[0] != self.backend_name:
+                raise self.refuse(path, "`[build-backend]` (not the configuration of the `[build-system]` backend)")
             return ("package", "build", "config", *rest[1:])
         if head in PACKAGE_ONLY_TABLES or (self.moved and head in ("host-dependencies", "build-dependencies")):
             return ("package", head, *rest)
