@@ -93,8 +93,8 @@ def find_older_forms(doc: TomlDocument, prefix: KeyPath) -> list[Finding]:
         add(("build-system",), "`[build-system]`: write `[package.build.backend]`", removed=True)
         if "build-backend" in system:
             spec = _inline(system["build-backend"])
-            add(("build-system", "build-backend"), f"`build-backend = {spec}`: write `[package.build] backend = {spec}`",
-                removed=True)  # fmt: skip
+            message = f"`build-backend = {spec}`: write `[package.build] backend = {spec}`"
+            add(("build-system", "build-backend"), message, removed=True)
         for key in ("channels", "additional-dependencies"):
             if key in system:
                 add(("build-system", key), f"`[build-system] {key}`: write `[package.build] backend.{key}`",

@@ -269,7 +269,8 @@ class _Rewriter:
         """The old layout's ``[package]`` took name and version from the workspace; say so explicitly."""
         assert self.package is not None
         workspace = self.pixi.get("workspace", self.pixi.get("project"))
-        keys = [k for k in ("name", "version") if k not in self.package and isinstance(workspace, dict) and k in workspace]
+        given = workspace if isinstance(workspace, dict) else {}
+        keys = [k for k in ("name", "version") if k not in self.package and k in given]
         if not keys:
             return
         if header is None:
@@ -339,7 +340,9 @@ def _verify(doc: TomlDocument, prefix: KeyPath, rewriter: _Rewriter, after: str,
     for part in prefix:
         data = data[part]
     if data != rewriter.expected():
-        raise MigrationRefused(f"rewriting these forms would change what the manifest means; change them by hand:\n  {listed}")
+        raise MigrationRefused(
+            f"rewriting these forms would change what the manifest means; change them by hand:\n  {listed}"
+        )
     left = [f for f in find_older_forms(new, prefix) if not f.message.startswith(_LEFT_ALONE)]
     if left:
         rest = "\n  ".join(f"{doc.path}:{f.line}: {f.message}" for f in left)
