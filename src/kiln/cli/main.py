@@ -40,6 +40,11 @@ cli.add_command(channel_group)
 cli.add_command(install_command)
 
 
+from kiln.cli.migrate import migrate_command  # noqa: E402
+
+cli.add_command(migrate_command)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
