@@ -110,11 +110,12 @@ def test_only_and_skip_select_kinds(tmp_path: Path) -> None:
 
 def test_what_the_machine_lacks_is_skipped_with_a_note(tmp_path: Path) -> None:
     channel = tmp_path / "channel"
-    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no gcc, g++, rustc
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no gcc, g++, gfortran, rustc
     done = run_kiln("channel", "bootstrap", str(channel), "--only", "compilers,stdlib", "-q", env=env)
     assert done.stderr.splitlines() == [
         "note: skipped c: `gcc` is not on PATH",
         "note: skipped cxx: `g++` is not on PATH",
+        "note: skipped fortran: `gfortran` is not on PATH",
         "note: skipped rust: `rustc` is not on PATH",
     ]
     assert names(channel, SUBDIR) == {f"sysroot_{SUBDIR}"}
