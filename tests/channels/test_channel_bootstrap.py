@@ -148,8 +148,8 @@ def test_an_archive_superseded_by_a_new_version_is_removed(tmp_path: Path) -> No
 
 
 def test_unknown_kind_and_missing_distribution_are_user_errors(tmp_path: Path) -> None:
-    done = run_kiln("channel", "bootstrap", str(tmp_path / "c"), "--only", "fortran", check=False)
-    assert done.returncode == 1 and "unknown kind `fortran`" in done.stderr and "Traceback" not in done.stderr
+    done = run_kiln("channel", "bootstrap", str(tmp_path / "c"), "--only", "cobol", check=False)
+    assert done.returncode == 1 and "unknown kind `cobol`" in done.stderr and "Traceback" not in done.stderr
     done = run_kiln("channel", "bootstrap", str(tmp_path / "c"), "--python-package", "no-such-dist-here", check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error: --python-package no-such-dist-here: no distribution" in done.stderr
