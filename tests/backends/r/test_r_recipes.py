@@ -224,3 +224,22 @@ def test_unknown_option_is_an_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as err:
         make_backend(tmp_path, config={"extra-arg": ["x"]})
     assert "extra-arg" in str(err.value) and "extra-args" in str(err.value)
+
+
+def test_missing_license_file_stops_the_build_at_the_description_line(local_channel: Path, tmp_path: Path) -> None:
+    from tests.helpers import run_kiln
+
+    from kiln.conda.platforms import current_platform
+
+    root = tmp_path / "pkg"
+    root.mkdir()
+    (root / "DESCRIPTION").write_text("Package: nolic\nVersion: 1.0\nTitle: T\nLicense: MIT + file LICENSE\n")
+    (root / "pixi.toml").write_text(
+        f'[workspace]\nchannels = ["{local_channel}"]\nplatforms = ["{current_platform()}"]\npreview = ["pixi-build"]\n'
+        '[package.build.backend]\nname = "pixi-build-r"\nversion = "*"\n'
+    )
+    out = tmp_path / "out"
+    done = run_kiln("build", "--path", str(root), "-o", str(out), "--no-progress", check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{root / 'DESCRIPTION'}:4: `License: MIT + file LICENSE` names the license file" in done.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -16,6 +16,7 @@ from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.globs import GENERATED_EXCLUDES
 from kiln.backend.intermediate import GeneratingBackend
 from kiln.backend.recipe import Script
+from kiln.backend.rendering import PreparedRecipe, RecipeRequest
 from kiln.backends.r import build_script
 from kiln.backends.r.config import RConfig
 from kiln.backends.r.description import DescriptionMetadataProvider, RDependency, load_description, parse_dependencies
@@ -62,6 +63,23 @@ class RBackend(GeneratingBackend):
         if config.compilers is not None:
             return list(config.compilers)
         return list(AUTO_COMPILERS) if self.has_native_code() or linking_to else []
+
+    def prepare_recipe(self, request: RecipeRequest) -> PreparedRecipe:
+        if request.for_build and not self.model.license_file:
+            self._check_license_file()
+        return super().prepare_recipe(request)
+
+    def _check_license_file(self) -> None:
+        """A ``+ file LICENSE`` that is not there stops the build at the DESCRIPTION line that
+        names it (the SDK's own check would point at Python's options)."""
+        desc = load_description(self.source_dir)
+        for path in DescriptionMetadataProvider(self.source_dir, desc).license_files():
+            if not Path(path).is_file():
+                raise desc.error(
+                    "License",
+                    f"`License: {desc.get('License')}` names the license file {path}, which does not exist",
+                    help="add the file next to DESCRIPTION, or drop `+ file ...` from `License`",
+                )
 
     def build_input_globs(self, config: RConfig, work_dir: Path, editable: bool) -> list[str]:
         globs = upstream_build_globs(config.compilers, config.extra_input_globs)
