@@ -88,7 +88,8 @@ def main() -> int:
                 variant_files=[str(variants)] if variants.is_file() else None,
             )
             first, result = timed(lambda: backend.conda_outputs(params))
-            warm = statistics.median(timed(lambda: backend.conda_outputs(params))[0] for _ in range(args.outputs_repeats))
+            repeats = [timed(lambda: backend.conda_outputs(params))[0] for _ in range(args.outputs_repeats)]
+            warm = statistics.median(repeats)
             meta = result.outputs[0].metadata
             print(f"spawn {spawn * 1000:.0f} ms, negotiateCapabilities {negotiate * 1000:.0f} ms, "
                   f"initialize {init * 1000:.0f} ms")  # fmt: skip

@@ -43,10 +43,13 @@ def _wrapper(program: str, target: str) -> bytes:
         '_kiln_r_prefix="$(cd "$(dirname "$0")/.." && pwd -P)"',
         f'R_LIBS="$_kiln_r_prefix/{LIBRARY}${{R_LIBS:+:$R_LIBS}}"',
         "export R_LIBS",
-        f'if [ -z "${{R_MAKEVARS_SITE:-}}" ]; then R_MAKEVARS_SITE="$_kiln_r_prefix/{MAKEVARS}"; export R_MAKEVARS_SITE; fi',
+        f'if [ -z "${{R_MAKEVARS_SITE:-}}" ]; then',
+        f'    R_MAKEVARS_SITE="$_kiln_r_prefix/{MAKEVARS}"; export R_MAKEVARS_SITE',
+        "fi",
     ]
     for variable in ("CC", "CXX", "FC"):
-        lines.append(f'if [ -n "${{{variable}:-}}" ]; then KILN_R_{variable}="${variable}"; export KILN_R_{variable}; fi')
+        exported = f'KILN_R_{variable}="${variable}"; export KILN_R_{variable}'
+        lines.append(f'if [ -n "${{{variable}:-}}" ]; then {exported}; fi')
     lines += ["unset _kiln_r_prefix", f'exec "{target}" "$@"', ""]
     return "\n".join(lines).encode()
 

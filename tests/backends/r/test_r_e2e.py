@@ -68,8 +68,9 @@ def test_r_base_prefix_uses_its_own_library(local_channel: Path, tmp_path: Path)
     prefix = kiln_install(tmp_path / "env", ["r-base"], [local_channel])
     assert rscript(prefix, "cat(.libPaths()[1])") == str(prefix / "lib" / "R" / "library")
     # R CMD INSTALL by hand into the prefix's library: the prefix's Rscript finds it, the host's does not
+    source = shutil.copytree(DATA / "hellor", tmp_path / "hellor")
     subprocess.run([prefix / "bin" / "R", "CMD", "INSTALL", f"--library={prefix}/lib/R/library", "--no-lock",
-                    str(DATA / "hellor")], check=True, capture_output=True)  # fmt: skip
+                    str(source)], check=True, capture_output=True)  # fmt: skip
     assert rscript(prefix, 'library(hellor); cat(hello("prefix"))') == "hello, prefix from hellor"
     host = subprocess.run(["Rscript", "-e", "library(hellor)"], capture_output=True, text=True)
     assert host.returncode != 0
@@ -79,7 +80,8 @@ def test_gfortran_shim_exports_fc(local_channel: Path, tmp_path: Path) -> None:
     prefix = kiln_install(tmp_path / "env", [f"gfortran_{SUBDIR}"], [local_channel])
     script = 'for f in "$CONDA_PREFIX"/etc/conda/activate.d/*.sh; do . "$f"; done; echo "$FC"; "$FC" -dumpfullversion'
     env = {"PATH": os.environ["PATH"], "CONDA_PREFIX": str(prefix)}
-    fc, version = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, check=True).stdout.split()
+    done = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, check=True)
+    fc, version = done.stdout.split()
     assert fc == f"{prefix}/bin/x86_64-conda-linux-gnu-gfortran"
     assert version == subprocess.run(["gfortran", "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
 

@@ -64,7 +64,8 @@ def test_name_and_version_come_from_description_only_when_the_model_gives_none(t
 def test_dependencies_naming_constraints_and_builtins(tmp_path: Path) -> None:
     text = (
         "Package: p\nVersion: 1\nDepends: R (>= 4.2), stats, methods\n"
-        "Imports: httr (>= 1.4),\n    XML, Matrix, MASS(>=7.3), data.table (== 1.14.8)\nLinkingTo: cpp11, Rcpp (>= 1.0)\n"
+        "Imports: httr (>= 1.4),\n    XML, Matrix, MASS(>=7.3), data.table (== 1.14.8)\n"
+        "LinkingTo: cpp11, Rcpp (>= 1.0)\n"
         "Suggests: testthat\nEnhances: foo\n"
     )
     req = recipe(tmp_path, text)["requirements"]
@@ -167,7 +168,8 @@ def test_build_globs_are_upstreams_sorted_set_then_kilns(tmp_path: Path) -> None
     backend = make_backend(tmp_path, files={"DESCRIPTION": "Package: p\nVersion: 1\n"},
                            config={"compilers": ["fortran"], "extra-input-globs": ["extra/*.txt"]})  # fmt: skip
     globs = backend.build_input_globs(backend.config_for("linux-64"), tmp_path, False)
-    assert globs[:8] == ["**/*.R", "**/*.Rd", "**/*.f", "**/*.f90", "**/*.f95", "DESCRIPTION", "NAMESPACE", "extra/*.txt"]
+    upstream = ["**/*.R", "**/*.Rd", "**/*.f", "**/*.f90", "**/*.f95", "DESCRIPTION", "NAMESPACE", "extra/*.txt"]
+    assert globs[:8] == upstream
     assert "src/**" in globs and globs[-1].startswith("!")
     # auto-detected native code is an input too (kiln's addition)
     (tmp_path / "src").mkdir()

@@ -1,4 +1,4 @@
-"""``[package.build.config]`` of pixi-build-r: upstream's options and target merge rules (spec ``backends.md`` §6.1)."""
+"""``[package.build.config]`` of pixi-build-r: upstream's options and merge rules (spec ``backends.md`` §6.1)."""
 
 from __future__ import annotations
 
