@@ -171,6 +171,7 @@ def test_build_globs_are_upstreams_sorted_set_then_kilns(tmp_path: Path) -> None
     upstream = ["**/*.R", "**/*.Rd", "**/*.f", "**/*.f90", "**/*.f95", "DESCRIPTION", "NAMESPACE", "extra/*.txt"]
     assert globs[:8] == upstream
     assert "src/**" in globs and globs[-1].startswith("!")
+    assert globs.index("src/**") < globs.index("!src/**/*.o")  # R CMD INSTALL's objects are no input
     # auto-detected native code is an input too (kiln's addition)
     (tmp_path / "src").mkdir()
     auto = make_backend(tmp_path, config={})

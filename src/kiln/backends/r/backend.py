@@ -38,6 +38,8 @@ R_COMPILER_GLOBS: dict[str, tuple[str, ...]] = {
 
 #: kiln's additions: what ``R CMD INSTALL`` also reads (Makevars, data, installed files).
 PACKAGE_DIR_GLOBS = ("R/**", "src/**", "inst/**", "data/**", "man/**")
+#: What ``R CMD INSTALL`` itself leaves in ``src/`` (it compiles in the source tree): not inputs.
+BUILD_PRODUCTS = ("!src/**/*.o", "!src/**/*.so", "!src/**/*.dll")
 
 
 def upstream_build_globs(compilers: list[str] | None, extra_input_globs: list[str]) -> list[str]:
@@ -87,7 +89,7 @@ class RBackend(GeneratingBackend):
         if config.compilers is None and self.has_native_code():
             globs += [g for c in AUTO_COMPILERS for g in R_COMPILER_GLOBS[c] if g not in globs]
         globs += [g for g in PACKAGE_DIR_GLOBS if g not in globs]
-        return [*globs, *GENERATED_EXCLUDES]
+        return [*globs, *BUILD_PRODUCTS, *GENERATED_EXCLUDES]
 
     def generate_recipe(
         self,
