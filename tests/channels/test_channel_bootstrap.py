@@ -163,3 +163,14 @@ def test_rust_shim_links_the_real_toolchain_not_rustup(local_channel: Path, tmp_
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     version = subprocess.run([cargo, "--version"], env=env, capture_output=True, text=True, check=True).stdout
     assert version.startswith("cargo ")
+
+
+def test_a_machine_without_r_or_gfortran_skips_them_with_a_note(tmp_path: Path) -> None:
+    channel = tmp_path / "channel"
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}
+    done = run_kiln("channel", "bootstrap", str(channel), "--only", "fortran,r,stdlib", "-q", env=env)
+    assert done.stderr.splitlines() == [
+        "note: skipped fortran: `gfortran` is not on PATH",
+        "note: skipped r: `R` is not on PATH",
+    ]
+    assert names(channel, SUBDIR) == {f"sysroot_{SUBDIR}"}
