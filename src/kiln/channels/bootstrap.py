@@ -39,7 +39,7 @@ from kiln.channels.shims import python_shim, tool_shim
 from kiln.errors import ChannelError
 
 #: Every kind of package a bootstrap can make, in the order they are made.
-KINDS = ("python", "python-packages", "cmake", "ninja", "patchelf", "c", "cxx", "rust", "stdlib")
+KINDS = ("python", "python-packages", "cmake", "ninja", "patchelf", "c", "cxx", "rust", "stdlib", "sccache")
 #: Names that stand for several kinds in ``--only``/``--skip``.
 GROUPS = {"tools": ("cmake", "ninja", "patchelf"), "compilers": ("c", "cxx", "rust")}
 VARIANTS_FILE = "variants.yaml"
@@ -104,6 +104,7 @@ def plan(kinds: Sequence[str], python_packages: Sequence[str], subdir: str, note
         "cxx": lambda: gxx_shim(subdir),
         "rust": lambda: rust_shim(subdir),
         "stdlib": lambda: sysroot_shim(subdir),
+        "sccache": lambda: tool_shim("sccache", subdir),
     }
     names = _python_distribution_names(kinds, python_packages, note)
     packages: list[ChannelPackage] = []
