@@ -65,3 +65,28 @@ def test_only_the_chosen_binary_is_packaged_and_it_runs_from_a_fresh_prefix(buil
 def test_the_build_leaves_no_cargo_target_in_the_sources(built):
     ws, _, _ = built
     assert not (ws / "target").exists() and not (ws / "app" / "target").exists()
+
+
+def compiled(proc: subprocess.CompletedProcess) -> list[str]:
+    """The crates cargo compiled, from the streamed build log (``-v``)."""
+    assert proc.returncode == 0, proc.stderr
+    return sorted(line.split("Compiling ", 1)[1].split()[0] for line in proc.stderr.splitlines() if " Compiling " in line)
+
+
+def test_a_rebuild_after_an_edit_compiles_only_that_crate_and_clean_compiles_all(tmp_path, local_channel):
+    ws = shutil.copytree(PROJECTS / "rust-workspace", tmp_path / "ws")
+    out = tmp_path / "out"
+    assert compiled(kiln_build(ws / "app", out, local_channel, "-v")) == ["greet", "ws-app"]
+    main = ws / "app" / "src" / "main.rs"
+    main.write_text(main.read_text().replace("ws-hello", "ws-hello again"))
+    assert compiled(kiln_build(ws / "app", out, local_channel, "-v")) == ["ws-app"]
+    # cargo's target directory lives in the stable conda/build_v1 work directory
+    (work,) = (ws / "app" / ".pixi" / "bld" / "ws-app").iterdir()
+    assert (work / "cargo-target" / "release").is_dir()
+    # the debug recipe is upstream's; only the one handed to rattler-build links `target`
+    assert "cargo-target" not in (work / "debug" / "recipe.yaml").read_text()
+    assert f'ln -sfn \\"{work / "cargo-target"}' in (work / "recipe" / "recipe.yaml").read_text()
+    assert compiled(kiln_build(ws / "app", out, local_channel, "-v", "--clean")) == ["greet", "ws-app"]
+    prefix = kiln_install(tmp_path / "prefix", [str(p) for p in out.glob("*.conda")], [local_channel])
+    run = subprocess.run([prefix / "bin" / "ws-hello"], capture_output=True, text=True, check=True)
+    assert run.stdout == "hello, ws-hello again, from greet\n"

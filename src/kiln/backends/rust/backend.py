@@ -8,6 +8,7 @@ ones become secrets: names in the recipe, values never); and one ``cargo install
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Mapping
@@ -16,12 +17,12 @@ from kiln.backend.compilers import compiler_items
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.globs import with_generated_excludes
 from kiln.backend.intermediate import GeneratingBackend
-from kiln.backend.recipe import Script
+from kiln.backend.recipe import Recipe, Script
 from kiln.backend.rendering import PreparedRecipe, RecipeRequest
 from kiln.backends.rust.build_script import BuildScript
 from kiln.backends.rust.config import RustConfig
 from kiln.backends.rust.failures import compiler_error
-from kiln.backends.rust.metadata import CargoManifestError, CargoMetadataProvider, binary_targets
+from kiln.backends.rust.metadata import CargoManifestError, CargoMetadataProvider, binary_targets, local_inputs
 from kiln.conda.platforms import family
 from kiln.errors import BuildFailedError
 from kiln.protocol import types as t
@@ -30,6 +31,8 @@ from kiln.protocol import types as t
 SCCACHE_TOOLS = ("sccache",)
 #: Upstream's ``extract_input_globs_from_build``, before ``extra-input-globs``.
 BUILD_GLOBS = ("**/*.rs", "Cargo.toml", "Cargo.lock", "build.rs")
+#: cargo's target directory, kept in the build's work directory (see ``recipe_for_build``).
+CARGO_TARGET = "cargo-target"
 
 
 def sccache_keys(env: Mapping[str, str]) -> list[str]:
@@ -56,6 +59,22 @@ class RustBackend(GeneratingBackend):
             provider = CargoMetadataProvider(self.manifest_root)
             self._check_binaries(self.manifest_root, provider.load() or {}, request.config.binaries)
         return super().prepare_recipe(request)
+
+    def recipe_for_build(self, recipe: Recipe, request: RecipeRequest) -> Recipe:
+        """Make the script's ``--target-dir target`` the work directory's ``cargo-target``.
+
+        pixi runs the script in the ``conda/build_v1`` work directory itself, so cargo's
+        ``target`` survives between builds and a rebuild compiles only what changed.
+        rattler-build runs it in a fresh directory; a link from there to one kept in the
+        work directory gives the same result (``kiln build --clean`` removes it).
+        """
+        keep = request.work_dir / CARGO_TARGET
+        if family(request.platforms.build) == "win":
+            link = f'if not exist "{keep}" mkdir "{keep}"\nmklink /J target "{keep}"'
+        else:
+            link = f'mkdir -p "{keep}" && ln -sfn "{keep}" target'
+        script = dataclasses.replace(recipe.build.script, content=[link, *recipe.build.script.content])
+        return dataclasses.replace(recipe, build=dataclasses.replace(recipe.build, script=script))
 
     def explain_failure(self, exc: BuildFailedError, request: RecipeRequest) -> BuildFailedError:
         """Lead with rustc's (or cargo's) own first error instead of the log tail."""
@@ -97,6 +116,8 @@ class RustBackend(GeneratingBackend):
         )
         gen.recipe.build.script = Script(env=self.script_env(config), secrets=sorted(secrets), content=[script.render()])
         gen.metadata_input_globs = provider.input_globs()
+        if provider.manifest is not None:
+            gen.build_input_globs = local_inputs(root, provider.manifest)
         return gen
 
     @staticmethod

@@ -195,3 +195,80 @@ def binary_targets(root: Path, manifest: dict[str, Any]) -> list[str]:
                 elif child.is_dir() and (child / "main.rs").is_file():
                     names.append(child.name)
     return list(dict.fromkeys(names))
+
+
+# -- files outside the crate that its build reads ------------------------------------------
+
+_DEPENDENCY_TABLES = ("dependencies", "build-dependencies")
+
+
+def _dependency_tables(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    tables = [manifest.get(name) for name in _DEPENDENCY_TABLES]
+    for target in (manifest.get("target") or {}).values():
+        if isinstance(target, dict):
+            tables += [target.get(name) for name in _DEPENDENCY_TABLES]
+    return [t for t in tables if isinstance(t, dict)]
+
+
+def find_workspace_root(root: Path, manifest: dict[str, Any]) -> Path | None:
+    """The directory of the crate's workspace manifest (cargo's search), or None."""
+    if isinstance(manifest.get("workspace"), dict):
+        return root.resolve()
+    hint = (manifest.get("package") or {}).get("workspace")
+    candidates = [(root / hint).resolve()] if isinstance(hint, str) else list(root.resolve().parents)
+    for parent in candidates:
+        path = parent / CARGO_TOML
+        try:
+            if path.is_file() and isinstance(toml.loads(path.read_text(encoding="utf-8")).get("workspace"), dict):
+                return parent
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def local_inputs(root: Path, manifest: dict[str, Any]) -> list[str]:
+    """Globs, relative to ``root``, for what cargo reads outside the crate: the crates of
+    path dependencies (transitively, also those named through ``[workspace.dependencies]``)
+    and the workspace's ``Cargo.toml`` and ``Cargo.lock``.
+
+    kiln's addition to upstream's globs: without it an edit in a sibling crate would not
+    rebuild the package.
+    """
+    root = root.resolve()
+    ws_root = find_workspace_root(root, manifest)
+    ws_deps: dict[str, Any] = {}
+    if ws_root is not None:
+        try:
+            ws_data = manifest if ws_root == root else toml.loads((ws_root / CARGO_TOML).read_text(encoding="utf-8"))
+            ws_deps = (ws_data.get("workspace") or {}).get("dependencies") or {}
+        except (OSError, ValueError):
+            ws_deps = {}
+    seen: list[Path] = []
+    queue = [(root, manifest)]
+    while queue:
+        crate_dir, data = queue.pop(0)
+        for table in _dependency_tables(data):
+            for name, spec in table.items():
+                if not isinstance(spec, dict):
+                    continue
+                base = crate_dir
+                if spec.get("workspace") is True and ws_root is not None:
+                    spec, base = ws_deps.get(name), ws_root
+                if not isinstance(spec, dict) or not isinstance(spec.get("path"), str):
+                    continue
+                dep = (base / spec["path"]).resolve()
+                if dep == root or dep in seen:
+                    continue
+                seen.append(dep)
+                try:
+                    queue.append((dep, toml.loads((dep / CARGO_TOML).read_text(encoding="utf-8"))))
+                except (OSError, ValueError):
+                    pass
+    globs: list[str] = []
+    for dep in seen:
+        rel = Path(os.path.relpath(dep, root)).as_posix()
+        globs += [f"{rel}/**/*.rs", f"{rel}/{CARGO_TOML}", f"!{rel}/target/**"]
+    if ws_root is not None and ws_root != root:
+        rel = Path(os.path.relpath(ws_root, root)).as_posix()
+        globs += [f"{rel}/{CARGO_TOML}", f"{rel}/Cargo.lock"]
+    return globs
