@@ -86,7 +86,13 @@ def test_a_rebuild_after_an_edit_compiles_only_that_crate_and_clean_compiles_all
     # the debug recipe is upstream's; only the one handed to rattler-build links `target`
     assert "cargo-target" not in (work / "debug" / "recipe.yaml").read_text()
     assert f'ln -sfn \\"{work / "cargo-target"}' in (work / "recipe" / "recipe.yaml").read_text()
+    # an edit in the sibling library crate (outside the package directory) is seen too
+    lib = ws / "greet" / "src" / "lib.rs"
+    lib.write_text(lib.read_text().replace("from greet", "from greet!"))
+    proc = kiln_build(ws / "app", out, local_channel, "-v", "--explain")
+    assert compiled(proc) == ["greet", "ws-app"]
+    assert "input files changed: ../greet/src/lib.rs" in proc.stdout + proc.stderr
     assert compiled(kiln_build(ws / "app", out, local_channel, "-v", "--clean")) == ["greet", "ws-app"]
     prefix = kiln_install(tmp_path / "prefix", [str(p) for p in out.glob("*.conda")], [local_channel])
     run = subprocess.run([prefix / "bin" / "ws-hello"], capture_output=True, text=True, check=True)
-    assert run.stdout == "hello, ws-hello again, from greet\n"
+    assert run.stdout == "hello, ws-hello again, from greet!\n"

@@ -204,3 +204,17 @@ def test_default_variants_are_the_shared_ones(tmp_path):
     backend = make_backend(tmp_path, config=IGNORE)
     assert backend.default_variants("win-64") == {"c_compiler": ["vs2022"], "cxx_compiler": ["vs2022"],
                                                   "cuda_compiler": ["cuda-nvcc"]}  # fmt: skip
+
+
+def test_build_globs_reach_path_dependency_crates_and_the_workspace_lock(tmp_path):
+    (tmp_path / "Cargo.toml").write_text(WORKSPACE + '[workspace.dependencies]\nutil = { path = "crates/util" }\n')
+    (tmp_path / "crates" / "util").mkdir(parents=True)
+    (tmp_path / "crates" / "util" / "Cargo.toml").write_text('[package]\nname = "util"\n[dependencies]\n'
+                                                             'deep = { path = "../../deep" }\n')  # fmt: skip
+    member = MEMBER + '[dependencies]\nutil = { workspace = true }\nserde = "1"\n'
+    gen = generate(make_backend(tmp_path / "crates" / "app", model=EMPTY_MODEL, files={"Cargo.toml": member}))
+    assert gen.build_input_globs == [
+        "../util/**/*.rs", "../util/Cargo.toml", "!../util/target/**",
+        "../../deep/**/*.rs", "../../deep/Cargo.toml", "!../../deep/target/**",
+        "../../Cargo.toml", "../../Cargo.lock",
+    ]  # fmt: skip
