@@ -155,8 +155,13 @@ def bootstrap(
             note(text)
 
     subdir = subdir or current_platform()
-    packages = plan(kinds, python_packages, subdir, add_note)
+    # what the machine lacks is said once the location is known to be good (an error
+    # about the directory comes first, alone)
+    pending: list[str] = []
+    packages = plan(kinds, python_packages, subdir, pending.append)
     channel = prepare_channel_dir(channel)
+    for text in pending:
+        add_note(text)
     report = BootstrapReport(channel, notes=notes)
     with locked(channel) as scratch:
         stamps = Stamps(channel)
