@@ -218,3 +218,17 @@ def test_build_globs_reach_path_dependency_crates_and_the_workspace_lock(tmp_pat
         "../../deep/**/*.rs", "../../deep/Cargo.toml", "!../../deep/target/**",
         "../../Cargo.toml", "../../Cargo.lock",
     ]  # fmt: skip
+
+
+def test_binary_targets_are_found_as_cargo_finds_them(tmp_path):
+    from kiln.backend import toml
+    from kiln.backends.rust.metadata import binary_targets
+
+    root = tmp_path / "app"
+    cargo = '[package]\nname = "app"\n[[bin]]\nname = "main-tool"\npath = "src/main.rs"\n[[bin]]\nname = "x"\n'
+    make_backend(root, config=IGNORE, files={"Cargo.toml": cargo, "src/main.rs": "", "src/bin/x.rs": "",
+                                             "src/bin/y.rs": "", "src/bin/z/main.rs": ""})  # fmt: skip
+    # src/main.rs is main-tool's, so no `app`; src/bin/x.rs is the explicit x
+    assert binary_targets(root, toml.loads(cargo)) == ["main-tool", "x", "y", "z"]
+    assert binary_targets(root, toml.loads(cargo.replace('[package]\n', '[package]\nautobins = false\n'))) == [
+        "main-tool", "x"]  # fmt: skip

@@ -181,18 +181,23 @@ def binary_targets(root: Path, manifest: dict[str, Any]) -> list[str]:
     (named after the package) and ``src/bin/*`` unless ``autobins = false``."""
     package = manifest.get("package") or {}
     names: list[str] = []
+    #: files an explicit [[bin]] already builds: cargo infers no second target from them
+    claimed: set[Path] = set()
     for entry in manifest.get("bin") or []:
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
             names.append(entry["name"])
+            if isinstance(entry.get("path"), str):
+                claimed.add((root / entry["path"]).resolve())
     if package.get("autobins", True) is not False:
-        if (root / "src" / "main.rs").is_file() and isinstance(package.get("name"), str):
+        main = root / "src" / "main.rs"
+        if main.is_file() and main.resolve() not in claimed and isinstance(package.get("name"), str):
             names.append(package["name"])
         bin_dir = root / "src" / "bin"
         if bin_dir.is_dir():
             for child in sorted(bin_dir.iterdir()):
-                if child.suffix == ".rs" and child.is_file():
+                if child.suffix == ".rs" and child.is_file() and child.resolve() not in claimed:
                     names.append(child.stem)
-                elif child.is_dir() and (child / "main.rs").is_file():
+                elif child.is_dir() and (child / "main.rs").is_file() and (child / "main.rs").resolve() not in claimed:
                     names.append(child.name)
     return list(dict.fromkeys(names))
 
