@@ -174,3 +174,21 @@ def test_a_machine_without_r_or_gfortran_skips_them_with_a_note(tmp_path: Path) 
         "note: skipped r: `R` is not on PATH",
     ]
     assert names(channel, SUBDIR) == {f"sysroot_{SUBDIR}"}
+
+
+def test_sccache_is_packaged_when_the_machine_has_it_and_skipped_with_a_note_otherwise(tmp_path: Path) -> None:
+    """pixi-build-rust adds `sccache` to `build` when an SCCACHE* variable is set."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "sccache"
+    fake.write_text("#!/bin/sh\necho 'sccache 0.8.2'\n")
+    fake.chmod(0o755)
+    channel = tmp_path / "channel"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = run_kiln("channel", "bootstrap", str(channel), "--only", "sccache", "-q", env=env)
+    assert done.stderr == "" and names(channel, SUBDIR) == {"sccache"}
+    prefix = kiln_install(tmp_path / "env", ["sccache"], [channel])
+    assert subprocess.run([prefix / "bin" / "sccache", "--version"], capture_output=True, text=True).stdout == "sccache 0.8.2\n"
+    empty = {**os.environ, "PATH": str(tmp_path / "empty")}
+    done = run_kiln("channel", "bootstrap", str(tmp_path / "c2"), "--only", "sccache", "-q", env=empty)
+    assert done.stderr.splitlines() == ["note: skipped sccache: `sccache` is not on PATH"]

@@ -33,9 +33,10 @@ RATTLER_BUILD = BuiltinBackend(
 )
 PYTHON = BuiltinBackend("pixi-build-python", "kiln.backends.python.entry:create", "kiln.cli.backends:python")
 R = BuiltinBackend("pixi-build-r", "kiln.backends.r.entry:create", "kiln.cli.backends:r")
+RUST = BuiltinBackend("pixi-build-rust", "kiln.backends.rust.entry:create", "kiln.cli.backends:rust")
 
 #: Every backend kiln ships, by name.
-BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R)}
+BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R, RUST)}
 
 #: File names that are a recipe themselves (``kiln build --path recipe.yaml``).
 RECIPE_NAMES = ("recipe.yaml", "recipe.yml")

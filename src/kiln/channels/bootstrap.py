@@ -40,7 +40,7 @@ from kiln.channels.shims import python_shim, tool_shim
 from kiln.errors import ChannelError
 
 #: Every kind of package a bootstrap can make, in the order they are made.
-KINDS = ("python", "python-packages", "cmake", "ninja", "patchelf", "c", "cxx", "fortran", "rust", "stdlib", "r")
+KINDS = ("python", "python-packages", "cmake", "ninja", "patchelf", "c", "cxx", "fortran", "rust", "stdlib", "r", "sccache")
 #: Names that stand for several kinds in ``--only``/``--skip``.
 GROUPS = {"tools": ("cmake", "ninja", "patchelf"), "compilers": ("c", "cxx", "fortran", "rust")}
 VARIANTS_FILE = "variants.yaml"
@@ -107,6 +107,7 @@ def plan(kinds: Sequence[str], python_packages: Sequence[str], subdir: str, note
         "rust": lambda: rust_shim(subdir),
         "stdlib": lambda: sysroot_shim(subdir),
         "r": lambda: r_base_shim(subdir),
+        "sccache": lambda: tool_shim("sccache", subdir),
     }
     names = _python_distribution_names(kinds, python_packages, note)
     packages: list[ChannelPackage] = []
@@ -157,8 +158,13 @@ def bootstrap(
             note(text)
 
     subdir = subdir or current_platform()
-    packages = plan(kinds, python_packages, subdir, add_note)
+    # what the machine lacks is said once the location is known to be good (an error
+    # about the directory comes first, alone)
+    pending: list[str] = []
+    packages = plan(kinds, python_packages, subdir, pending.append)
     channel = prepare_channel_dir(channel)
+    for text in pending:
+        add_note(text)
     report = BootstrapReport(channel, notes=notes)
     with locked(channel) as scratch:
         stamps = Stamps(channel)

@@ -16,6 +16,7 @@ DESCRIPTORS: dict[str, BackendDescriptor] = {b.name: BackendDescriptor(b.name, b
 RATTLER_BUILD = DESCRIPTORS[backends.RATTLER_BUILD.name]
 PYTHON = DESCRIPTORS[backends.PYTHON.name]
 R = DESCRIPTORS[backends.R.name]
+RUST = DESCRIPTORS[backends.RUST.name]
 
 
 def rattler_build() -> None:
@@ -28,6 +29,10 @@ def python() -> None:
 
 def r() -> None:
     run(R)
+
+
+def rust() -> None:
+    run(RUST)
 
 
 def run_named(name: str) -> None:
