@@ -15,6 +15,7 @@ DESCRIPTORS: dict[str, BackendDescriptor] = {b.name: BackendDescriptor(b.name, b
 
 RATTLER_BUILD = DESCRIPTORS[backends.RATTLER_BUILD.name]
 PYTHON = DESCRIPTORS[backends.PYTHON.name]
+CMAKE = DESCRIPTORS[backends.CMAKE.name]
 
 
 def rattler_build() -> None:
@@ -23,6 +24,10 @@ def rattler_build() -> None:
 
 def python() -> None:
     run(PYTHON)
+
+
+def cmake() -> None:
+    run(CMAKE)
 
 
 def run_named(name: str) -> None:
