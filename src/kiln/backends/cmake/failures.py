@@ -24,7 +24,7 @@ def compiler_error(log: list[str]) -> str | None:
         if COMPILER_ERROR.match(line):
             block = [line]
             for following in lines[i + 1 : i + MAX_LINES]:
-                if following.startswith(("ninja:", "[")) or COMPILER_ERROR.match(following):
+                if following.startswith(("ninja:", "[", "FAILED:")) or COMPILER_ERROR.match(following):
                     break
                 block.append(following)
             return "\n".join(block).rstrip()
@@ -32,10 +32,10 @@ def compiler_error(log: list[str]) -> str | None:
         if CMAKE_ERROR.match(line):
             block = [line]
             for following in lines[i + 1 : i + MAX_LINES]:
-                if following.startswith("-- ") or CMAKE_ERROR.match(following):
+                if following.startswith(("-- ", "FAILED:", "ninja:")) or CMAKE_ERROR.match(following):
                     break
                 block.append(following)
-            return "\n".join(b for b in block).strip()
+            return "\n".join(block).strip()
     for line in lines:
         if LINKER_ERROR.match(line):
             return line
