@@ -94,16 +94,6 @@ def without_python(script: str) -> str:
     return head + "    cmake " + separator.join(args) + "\n" + "\n".join(lines[n + 1 :])
 
 
-#: Legacy cases whose behaviour changed on purpose (legacy/assertions/differences.yaml).
-LEGACY_CHANGED = {
-    # a redacted snapshot of the legacy python flag; the current probe is checked by
-    # current/python-probe-in-build-script
-    "has-python-is-set-in-build-script": "python probe",
-    # legacy skipped compiler('cxx') when gxx was a build dependency; current always adds it
-    "cxx-is-not-added-if-gcc-is-already-present": "compilers always added",
-}
-
-
 @pytest.mark.parametrize("case_dir", cases(LEGACY), ids=lambda p: p.name)
 def test_legacy_case_where_unchanged(case_dir: Path, tmp_path: Path) -> None:
     case, backend, expected_text, args = open_case(case_dir, tmp_path)
@@ -113,8 +103,6 @@ def test_legacy_case_where_unchanged(case_dir: Path, tmp_path: Path) -> None:
         assert without_python(script) == without_python(expected_text.rstrip("\n"))
         assert ("-DPython_EXECUTABLE" in expected_text) == bool(args.get("has_host_python"))
         return
-    if case_dir.name in LEGACY_CHANGED:
-        pytest.skip(f"behaviour changed upstream: {LEGACY_CHANGED[case_dir.name]}")
     if case["call"] == "extract_input_globs_from_build":
         globs = backend.build_input_globs(backend.config_for("linux-64"), Path(""), False)
         # legacy's fallback misspelt `**/CMakeLists.txt` as `**/CMakeFiles.txt`
@@ -123,10 +111,19 @@ def test_legacy_case_where_unchanged(case_dir: Path, tmp_path: Path) -> None:
         return
     expected = pyyaml.safe_load(expected_text)
     data = generate(backend, host_platform=args.get("host_platform", "linux-64")).recipe.to_data()
-    if case["kind"] == "script-env":
-        assert data["build"]["script"]["env"] == expected["env"]
-        assert data["build"]["script"].get("secrets", []) == (expected.get("secrets") or [])
+    if case["kind"] in ("script-env", "build-section"):
+        script = expected.get("script", expected)
+        assert data["build"]["script"].get("env", {}) == script["env"]
+        assert data["build"]["script"].get("secrets", []) == (script.get("secrets") or [])
+        if case["kind"] == "build-section":
+            # legacy: only with python in host; current: always, behind the probe
+            assert "-DPython_EXECUTABLE" in data["build"]["script"]["content"][0]
         return
     assert data["package"] == expected["package"]
+    if case_dir.name == "cxx-is-not-added-if-gcc-is-already-present":
+        # legacy skipped compiler('cxx') when gxx was a build dependency; current always adds it
+        assert expected["requirements"]["build"] == ["gxx", "cmake", "ninja"]
+        assert data["requirements"]["build"] == ["gxx", "${{ compiler('cxx') }}", "cmake", "ninja"]
+        return
     for bucket in ("build", "host", "run"):
         assert data["requirements"].get(bucket, []) == (expected["requirements"][bucket] or []), bucket

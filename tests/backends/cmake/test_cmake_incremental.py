@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.backends.cmake.test_cmake_e2e import build, copy_workspace
+from tests.helpers import extract
 
 pytestmark = pytest.mark.build
 
@@ -42,6 +43,38 @@ def test_an_edit_recompiles_one_file_and_clean_recompiles_all(local_channel: Pat
     assert clean.returncode == 0, clean.stderr
     assert compiled(clean.stderr) == everything
     assert "-- Configuring done" in clean.stderr
+
+    # the prefixes are new in every build: a file the build no longer installs is not packaged
+    cmakelists = lib / "CMakeLists.txt"
+    cmakelists.write_text(cmakelists.read_text().replace("install(FILES include/greetc.h", "#"))
+    fourth = build(lib, out, local_channel, "-v")
+    assert fourth.returncode == 0, fourth.stderr
+    assert compiled(fourth.stderr) == [] and "-- Configuring done" in fourth.stderr  # ninja re-ran cmake
+    (archive,) = out.glob("greetc-*.conda")
+    files = {p.relative_to(tmp_path / "x").as_posix() for p in extract(archive, tmp_path / "x").rglob("*") if p.is_file()}
+    assert "lib/libgreetc.so.1.2.0" in files and "include/greetc.h" not in files
+
+
+def test_an_interrupted_configure_is_started_over(local_channel: Path, tmp_path: Path) -> None:
+    """A build folder without build.ninja (the configure never finished) is not trusted."""
+    ws = copy_workspace(tmp_path / "ws", local_channel)
+    lib, out = ws / "greetc", tmp_path / "out"
+    first = build(lib, out, local_channel)
+    assert first.returncode == 0, first.stderr
+    (work_dir,) = (ws / ".pixi" / "bld" / "greetc").iterdir()
+    build_dir = work_dir / "work" / "build"
+    (build_dir / "build.ninja").unlink()
+    cache = build_dir / "CMakeCache.txt"
+    # a cached value the configure command line does not set again
+    text = cache.read_text()
+    assert "\nCMAKE_C_FLAGS:STRING=" in text
+    cache.write_text(text.replace("\nCMAKE_C_FLAGS:STRING=", "\nCMAKE_C_FLAGS:STRING=-DGREETC_STALE_CACHE "))
+    source = lib / "src" / "version.c"
+    source.write_text(source.read_text() + "\n")
+    again = build(lib, out, local_channel, "-v")
+    assert again.returncode == 0, again.stderr
+    assert "GREETC_STALE_CACHE" not in cache.read_text() and "GREETC_STALE_CACHE" not in again.stderr
+    assert len(compiled(again.stderr)) == 3
 
 
 def test_a_failed_configure_is_forgotten(local_channel: Path, tmp_path: Path) -> None:

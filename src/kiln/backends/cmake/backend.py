@@ -70,6 +70,8 @@ class CMakeBackend(GeneratingBackend):
             return super().prepare_recipe(request)
         self._check_cmakelists()
         script_dir = request.work_dir / SCRIPT_DIR
+        # an interrupted configure leaves no build.ninja: start that folder over
+        self._forget_unfinished_configure(request.work_dir)
         script_dir.mkdir(parents=True, exist_ok=True)
         self._script_cwd = str(script_dir)
         try:
@@ -82,11 +84,7 @@ class CMakeBackend(GeneratingBackend):
 
     def explain_failure(self, exc: BuildFailedError, request: RecipeRequest) -> BuildFailedError:
         """Forget a configure that did not finish, and lead with the compiler's own error."""
-        build_dir = self._build_dir(request.work_dir)
-        if build_dir is not None and build_dir.is_dir() and not (build_dir / "build.ninja").is_file():
-            # without build.ninja the next build configures again; a half-written
-            # CMakeCache.txt would make it trust this attempt's findings
-            shutil.rmtree(build_dir, ignore_errors=True)
+        self._forget_unfinished_configure(request.work_dir)
         summary = compiler_error(exc.log)
         if summary is None:
             return exc
@@ -100,6 +98,13 @@ class CMakeBackend(GeneratingBackend):
         if not str(work_dir) or str(work_dir) == ".":
             return None
         return work_dir / SCRIPT_DIR / BUILD_DIR
+
+    def _forget_unfinished_configure(self, work_dir: Path) -> None:
+        """Without ``build.ninja`` the next build configures again; a ``CMakeCache.txt``
+        left by a failed or interrupted attempt would make it trust that attempt's findings."""
+        build_dir = self._build_dir(work_dir)
+        if build_dir is not None and build_dir.is_dir() and not (build_dir / "build.ninja").is_file():
+            shutil.rmtree(build_dir, ignore_errors=True)
 
     def _check_cmakelists(self) -> None:
         if not (self.source_dir / "CMakeLists.txt").is_file():
