@@ -57,11 +57,13 @@ def write_project(root: Path, files: int) -> None:
             f"s += (x * k + {j}) / (k + 1.5) - (k % 3 ? x : -x); return s; }}"
             for j in range(FUNCTIONS)
         )
-        (root / "src" / f"part{i}.c").write_text(f"/* part {i} */\n{body}\ndouble part{i}(double x) {{ return f{i}_0(x); }}\n")
+        entry = f"double part{i}(double x) {{ return f{i}_0(x); }}\n"
+        (root / "src" / f"part{i}.c").write_text(f"/* part {i} */\n{body}\n{entry}")
         names.append(f"src/part{i}.c")
     calls = " + ".join(f"part{i}(1.0)" for i in range(files))
     protos = "\n".join(f"double part{i}(double);" for i in range(files))
-    (root / "main.c").write_text(f'#include <stdio.h>\n{protos}\nint main(void) {{ printf("%f\\n", {calls}); return 0; }}\n')
+    main = f'int main(void) {{ printf("%f\\n", {calls}); return 0; }}\n'
+    (root / "main.c").write_text(f"#include <stdio.h>\n{protos}\n{main}")
     (root / "CMakeLists.txt").write_text(
         "cmake_minimum_required(VERSION 3.16)\nproject(bench-cmake C)\n"
         f"add_library(parts {' '.join(names)})\nadd_executable(bench-cmake main.c)\n"
@@ -115,7 +117,8 @@ def main() -> int:
                 channels=[str(channel)], variant_files=[str(channel / "variants.yaml")],
             )  # fmt: skip
             first, result = timed(lambda: backend.conda_outputs(params))
-            warm = statistics.median(timed(lambda: backend.conda_outputs(params))[0] for _ in range(args.outputs_repeats))
+            repeats = range(args.outputs_repeats)
+            warm = statistics.median(timed(lambda: backend.conda_outputs(params))[0] for _ in repeats)
             meta = result.outputs[0].metadata
             print(f"initialize {init * 1000:.0f} ms; conda/outputs: first {first * 1000:.0f} ms, "
                   f"then median {warm * 1000:.0f} ms (target <= 200 ms)")  # fmt: skip

@@ -30,7 +30,8 @@ def test_every_option_reaches_the_recipe(tmp_path: Path) -> None:
     assert data["requirements"]["build"] == ["${{ compiler('c') }}", "${{ compiler('fortran') }}", "cmake", "ninja"]
     script = data["build"]["script"]
     assert script["env"] == {"CFLAGS": "-O1"}
-    assert script["content"][0].endswith('${PYTHON_ARG:+"$PYTHON_ARG"} \\\n        -DFOO=ON\nfi\n\ncmake --build . --target install')
+    tail = '${PYTHON_ARG:+"$PYTHON_ARG"} \\\n        -DFOO=ON\nfi\n\ncmake --build . --target install'
+    assert script["content"][0].endswith(tail)
     assert f'-S "{tmp_path / "p"}"' in script["content"][0]
     globs = backend.build_input_globs(backend.config_for("linux-64"), tmp_path / "no-build-yet", False)
     assert globs == sorted(["**/*.{c,cc,cxx,cpp,h,hpp,hxx}", "**/*.{cmake,cmake.in}", "**/CMakeLists.txt", "data/*"])

@@ -48,7 +48,8 @@ def test_every_current_case_is_collected() -> None:
 def test_current_case(case_dir: Path, tmp_path: Path) -> None:
     case, backend, expected, args = open_case(case_dir, tmp_path)
     if case["call"] == "render build script":
-        script = build_script.render(args["source_dir"], args["extra_args"], windows=args["build_platform"] == "windows")
+        windows = args["build_platform"] == "windows"
+        script = build_script.render(args["source_dir"], args["extra_args"], windows=windows)
         assert script == expected.rstrip("\n")
         return
     if case["call"] == "extract_input_globs_from_build":

@@ -86,7 +86,9 @@ def test_the_cmake_config_files_in_the_archive_point_inside_the_prefix(built, tm
     files = extract(archive, tmp_path / "greetc")
     config_dir = files / "lib" / "cmake" / "greetc"
     names = sorted(p.name for p in config_dir.iterdir())
-    assert names == ["greetcConfig.cmake", "greetcConfigVersion.cmake", "greetcTargets-release.cmake", "greetcTargets.cmake"]
+    assert names == [
+        "greetcConfig.cmake", "greetcConfigVersion.cmake", "greetcTargets-release.cmake", "greetcTargets.cmake",
+    ]  # fmt: skip
     for path in config_dir.iterdir():
         text = path.read_text()
         assert str(ws) not in text and "/work/build" not in text and "rattler-build" not in text, path.name

@@ -51,7 +51,8 @@ def test_an_edit_recompiles_one_file_and_clean_recompiles_all(local_channel: Pat
     assert fourth.returncode == 0, fourth.stderr
     assert compiled(fourth.stderr) == [] and "-- Configuring done" in fourth.stderr  # ninja re-ran cmake
     (archive,) = out.glob("greetc-*.conda")
-    files = {p.relative_to(tmp_path / "x").as_posix() for p in extract(archive, tmp_path / "x").rglob("*") if p.is_file()}
+    root = extract(archive, tmp_path / "x")
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     assert "lib/libgreetc.so.1.2.0" in files and "include/greetc.h" not in files
 
 
@@ -103,7 +104,8 @@ def test_a_failed_configure_is_forgotten(local_channel: Path, tmp_path: Path) ->
 def test_a_failing_compile_leads_with_the_compiler_error(local_channel: Path, tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws", local_channel)
     lib, out = ws / "greetc", tmp_path / "out"
-    (lib / "src" / "version.c").write_text('#include "greetc.h"\n\nconst char *greetc_version(void) { return 1.2.0; }\n')
+    broken = '#include "greetc.h"\n\nconst char *greetc_version(void) { return 1.2.0; }\n'
+    (lib / "src" / "version.c").write_text(broken)
     failed = build(lib, out, local_channel)
     assert failed.returncode != 0
     lines = [line for line in failed.stderr.splitlines() if line.strip()]

@@ -100,13 +100,14 @@ def test_any_failure_falls_back_to_broad_globs(tmp_path: Path) -> None:
     assert inputs.build_input_globs(tmp_path / "missing", []) == FALLBACK
     broken = tmp_path / "build"
     broken.mkdir()
-    (broken / "CMakeCache.txt").write_text("CMAKE_HOME_DIRECTORY:INTERNAL=/src\nCMAKE_MAKE_PROGRAM:FILEPATH=/nope/ninja\n")
+    home = "CMAKE_HOME_DIRECTORY:INTERNAL=/src\n"
+    (broken / "CMakeCache.txt").write_text(home + "CMAKE_MAKE_PROGRAM:FILEPATH=/nope/ninja\n")
     assert inputs.build_input_globs(broken, []) == FALLBACK
-    (broken / "CMakeCache.txt").write_text(f"CMAKE_HOME_DIRECTORY:INTERNAL=/src\nCMAKE_MAKE_PROGRAM:FILEPATH={sys.executable}\n")
+    (broken / "CMakeCache.txt").write_text(home + f"CMAKE_MAKE_PROGRAM:FILEPATH={sys.executable}\n")
     assert inputs.build_input_globs(broken, []) == FALLBACK  # "ninja" exits non-zero
 
 
-@pytest.mark.skipif(not (shutil.which("cmake") and shutil.which("ninja") and shutil.which("cc")), reason="no cmake/ninja/cc")
+@pytest.mark.skipif(not all(shutil.which(x) for x in ("cmake", "ninja", "cc")), reason="no cmake/ninja/cc")
 def test_a_real_build_graph(tmp_path: Path) -> None:
     src = tmp_path / "proj"
     (src / "src" / "extra").mkdir(parents=True)
@@ -119,7 +120,8 @@ def test_a_real_build_graph(tmp_path: Path) -> None:
     )
     (src / "cmake" / "Flags.cmake").write_text("set(CMAKE_C_STANDARD 99)\n")
     (src / "include" / "probe.h").write_text("int answer(void);\n")
-    (src / "src" / "main.c").write_text('#include <stdio.h>\n#include "probe.h"\nint main(void) { return answer() - 42; }\n')
+    main = '#include <stdio.h>\n#include "probe.h"\nint main(void) { return answer() - 42; }\n'
+    (src / "src" / "main.c").write_text(main)
     (src / "src" / "extra" / "answer.c").write_text('#include "probe.h"\nint answer(void) { return 42; }\n')
     (src / "unused.h").write_text("")
     build = tmp_path / "work" / "build"
