@@ -108,3 +108,44 @@ def test_input_globs_are_the_files_ninja_read(built) -> None:
         "src/greet.c", "src/punctuation.c", "src/version.c",
     ]  # fmt: skip
     assert sidecars["hello-cpp"]["result"]["input_globs"] == ["CMakeLists.txt", "main.cpp"]
+
+
+def test_the_python_probe_points_cmake_at_the_host_python(local_channel: Path, tmp_path: Path) -> None:
+    project = shutil.copytree(PROJECTS / "cmake-python-probe", tmp_path / "probe")
+    manifest = project / "pixi.toml"
+    manifest.write_text(manifest.read_text().replace("channels = []", f'channels = ["{local_channel}"]'))
+    proc = build(project, tmp_path / "out", local_channel, "-v")
+    assert proc.returncode == 0, proc.stderr
+    assert "+ PYTHON_ARG=-DPython_EXECUTABLE=$PREFIX/bin/python" in proc.stderr
+    (archive,) = (tmp_path / "out").glob("*.conda")
+    recorded = (extract(archive, tmp_path / "x") / "share" / "cmake-python-probe" / "python.txt").read_text()
+    # the host prefix's interpreter (rattler-build's placeholder for it), not the machine's
+    assert recorded.endswith("/bin/python\n") and "host_env_placehold" in recorded
+
+
+def test_conda_outputs_over_stdio(tmp_path: Path, local_channel: Path) -> None:
+    """The console script serves the protocol: initialize, then conda/outputs."""
+    import msgspec
+
+    from kiln.protocol import types as t
+    from kiln.protocol.client import BackendProcess
+    from tests.conftest import backend_exe
+
+    source = shutil.copytree(PROJECTS / "workspace-cmake" / "greetc", tmp_path / "greetc")
+    model = {"name": "greetc", "version": "1.2.0", "targets": {"defaultTarget": {}}}
+    with BackendProcess([backend_exe("pixi-build-cmake")]) as backend:
+        backend.negotiate_capabilities()
+        backend.initialize(t.InitializeParams(
+            manifest_path=str(source / "pixi.toml"), source_directory=str(source),
+            project_model=msgspec.convert(model, t.ProjectModel), configuration={"compilers": ["c"]},
+        ))  # fmt: skip
+        result = backend.conda_outputs(t.CondaOutputsParams(
+            host_platform="linux-64", build_platform="linux-64", work_directory=str(tmp_path / "work"),
+            channels=[str(local_channel)], variant_files=[str(local_channel / "variants.yaml")],
+        ))  # fmt: skip
+    (output,) = result.outputs
+    assert (output.metadata.name, output.metadata.version, output.metadata.subdir) == ("greetc", "1.2.0", "linux-64")
+    assert output.metadata.variant["c_compiler"] == "gcc" and output.metadata.variant["c_stdlib"] == "sysroot"
+    assert result.input_globs == []
+    recipe = (tmp_path / "work" / "debug" / "recipe.yaml").read_text()
+    assert "- \"${{ compiler('c') }}\"\n    - \"${{ stdlib('c') }}\"\n    - cmake\n    - ninja\n" in recipe
