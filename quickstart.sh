@@ -16,10 +16,15 @@ echo "==> kiln build: examples/hello-python and the recipe package it needs"
 rm -rf "$demo/out"  # only this run's archives: they are installed as files below
 "$kiln" build --path examples/hello-python --channel "$demo/channel" -o "$demo/out" --explain
 
-echo "==> kiln install: the built archives (app and the package it needs) into a fresh prefix"
+echo "==> kiln build: examples/hello-cmake (a C library and program, with the channel's compilers)"
+"$kiln" build --path examples/hello-cmake --channel "$demo/channel" -m "$demo/channel/variants.yaml" \
+    -o "$demo/out" --explain
+
+echo "==> kiln install: the built archives (the apps and the package they need) into a fresh prefix"
 rm -rf "$demo/prefix"
 "$kiln" install --prefix "$demo/prefix" -c "$demo/channel" "$demo"/out/*.conda >/dev/null
 
 echo "==> running it"
 "$demo/prefix/bin/kiln-hello-py"
 "$demo/prefix/bin/kiln-hello"
+"$demo/prefix/bin/kiln-hello-cmake"

@@ -136,8 +136,17 @@ def build_rendered(
     channels: list[str],
     package_format: PackageFormat | None = None,
     echo_log: bool = True,
+    incremental: bool = False,
 ) -> BuiltPackage:
-    """Build ``output`` and move the archive to ``output_dir/<subdir>/``."""
+    """Build ``output`` and move the archive to ``output_dir/<subdir>/``.
+
+    ``incremental`` gives the build and host prefixes the same paths in every build
+    in ``work_dir`` (no timestamp in rattler-build's build directory): a build script
+    that keeps state of its own between builds -- CMake's cache and ninja's commands
+    name the compilers by absolute path -- finds those paths valid again. The prefixes
+    are kept after the build (the backend may ask the build's tools about it) and
+    removed when the next build starts, so none of their files leaks into it.
+    """
     from rattler_build import ToolConfiguration
 
     if not channels:
@@ -152,7 +161,7 @@ def build_rendered(
     sink = _LogSink(echo=echo_log and log.enabled(log.INFO))
     try:
         result = output.rendered.run_build(
-            tool_config=ToolConfiguration(),
+            tool_config=ToolConfiguration(keep_build=incremental),
             output_dir=scratch,
             channels=list(channels),
             progress_callback=sink,
@@ -177,7 +186,8 @@ def build_rendered(
     final_dir.mkdir(parents=True, exist_ok=True)
     final = final_dir / built.name
     _move_atomically(built, final)
-    shutil.rmtree(scratch, ignore_errors=True)
+    if not incremental:
+        shutil.rmtree(scratch, ignore_errors=True)
     return BuiltPackage(final, output.name, output.version, output.build_string, output.subdir)
 
 
@@ -290,7 +300,9 @@ def _solve_explanation(tail: list[str], channels: list[str]) -> str:
         return f"could not solve the environment for: {', '.join(specs)}"
 
 
-def build_for_request(output: RenderedOutput, params: CondaBuildV1Params, input_globs: list[str]):
+def build_for_request(
+    output: RenderedOutput, params: CondaBuildV1Params, input_globs: list[str], *, incremental: bool = False
+):
     """Build the output ``conda/build_v1`` asked for and answer with its result."""
     from kiln.backend.outputs import check_identity
     from kiln.protocol.types import CondaBuildV1Result
@@ -304,6 +316,7 @@ def build_for_request(output: RenderedOutput, params: CondaBuildV1Params, input_
         output_dir=out_dir,
         channels=channels_for_build(params, work_dir),
         package_format=params.package_format,
+        incremental=incremental,
     )
     return CondaBuildV1Result(
         output_file=str(built.path),

@@ -99,6 +99,9 @@ class RenderingBackend(Backend):
     model: t.ProjectModel | None
     #: Dependencies the manifest says are built from source, by lower-case name.
     source_specs: dict[str, t.SourcePackageSpec] = {}
+    #: The same build/host prefix paths in every build of one ``workDirectory``, for build
+    #: scripts that keep state between builds (see :func:`kiln.backend.build.build_rendered`).
+    incremental: ClassVar[bool] = False
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -226,11 +229,13 @@ class RenderingBackend(Backend):
         recipe = self.prepare_recipe(request)
         outputs = self.render(request, recipe, variant_config)
         output = find_output(outputs, params.output)
-        globs = self.input_globs_for(request, recipe, output, params)
         try:
-            return build_for_request(output, params, globs)
+            result = build_for_request(output, params, [], incremental=self.incremental)
         except BuildFailedError as exc:
             explained = self.explain_failure(exc, request)
             if explained is exc:
                 raise
             raise explained from None
+        # after the build: a backend may read its inputs from the build's own records
+        result.input_globs = self.input_globs_for(request, recipe, output, params)
+        return result

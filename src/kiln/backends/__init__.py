@@ -34,9 +34,10 @@ RATTLER_BUILD = BuiltinBackend(
 PYTHON = BuiltinBackend("pixi-build-python", "kiln.backends.python.entry:create", "kiln.cli.backends:python")
 R = BuiltinBackend("pixi-build-r", "kiln.backends.r.entry:create", "kiln.cli.backends:r")
 RUST = BuiltinBackend("pixi-build-rust", "kiln.backends.rust.entry:create", "kiln.cli.backends:rust")
+CMAKE = BuiltinBackend("pixi-build-cmake", "kiln.backends.cmake.entry:create", "kiln.cli.backends:cmake")
 
 #: Every backend kiln ships, by name.
-BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R, RUST)}
+BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R, RUST, CMAKE)}
 
 #: File names that are a recipe themselves (``kiln build --path recipe.yaml``).
 RECIPE_NAMES = ("recipe.yaml", "recipe.yml")

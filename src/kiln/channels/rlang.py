@@ -43,7 +43,7 @@ def _wrapper(program: str, target: str) -> bytes:
         '_kiln_r_prefix="$(cd "$(dirname "$0")/.." && pwd -P)"',
         f'R_LIBS="$_kiln_r_prefix/{LIBRARY}${{R_LIBS:+:$R_LIBS}}"',
         "export R_LIBS",
-        f'if [ -z "${{R_MAKEVARS_SITE:-}}" ]; then',
+        'if [ -z "${R_MAKEVARS_SITE:-}" ]; then',
         f'    R_MAKEVARS_SITE="$_kiln_r_prefix/{MAKEVARS}"; export R_MAKEVARS_SITE',
         "fi",
     ]

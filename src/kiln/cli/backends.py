@@ -17,6 +17,7 @@ RATTLER_BUILD = DESCRIPTORS[backends.RATTLER_BUILD.name]
 PYTHON = DESCRIPTORS[backends.PYTHON.name]
 R = DESCRIPTORS[backends.R.name]
 RUST = DESCRIPTORS[backends.RUST.name]
+CMAKE = DESCRIPTORS[backends.CMAKE.name]
 
 
 def rattler_build() -> None:
@@ -33,6 +34,10 @@ def r() -> None:
 
 def rust() -> None:
     run(RUST)
+
+
+def cmake() -> None:
+    run(CMAKE)
 
 
 def run_named(name: str) -> None:

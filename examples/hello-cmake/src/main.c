@@ -1,0 +1,6 @@
+void kiln_hello(void);
+
+int main(void) {
+    kiln_hello();
+    return 0;
+}

@@ -1,0 +1,1 @@
+"""pixi-build-cmake: a conda package from a CMake project, configured and built with Ninja."""

@@ -1,0 +1,3 @@
+#include "greetc.h"
+
+const char *greetc_punctuation(void) { return "!"; }
