@@ -279,15 +279,21 @@ class BuildSession:
 
     # -- building --------------------------------------------------------------------------
 
+    def _editable(self, pkg: Package) -> bool:
+        return self.options.editable and pkg.mutable
+
     def _artifact_components(self, pkg: Package, output: t.CondaOutput) -> dict[str, Any]:
         name = output.metadata.name
-        return artifact_components(
+        components = artifact_components(
             pkg.meta_components,
             output,
             graph.environment_archives(pkg, name),
             {dep_name for _, dep_name in graph.run_only(pkg, name)},
             self.options.package_format,
         )
+        if self._editable(pkg):  # only then: the keys of non-editable builds stay what they were
+            components["editable"] = True
+        return components
 
     def _reuse_reason(self, pkg: Package, output_name: str) -> str:
         """Why a cached output still holds although something it needs at run time was rebuilt."""
@@ -353,7 +359,7 @@ class BuildSession:
                 work_directory=str(work_dir),
                 channels=self.channels,
                 package_format=self.options.package_format,
-                editable=False,
+                editable=self._editable(pkg),
             )
         )
         _check_result(meta, result)
