@@ -16,10 +16,13 @@ echo "==> kiln build: examples/hello-python and the recipe package it needs"
 rm -rf "$demo/out"  # only this run's archives: they are installed as files below
 "$kiln" build --path examples/hello-python --channel "$demo/channel" -o "$demo/out" --explain
 
-echo "==> kiln install: the built archives (app and the package it needs) into a fresh prefix"
+echo "==> kiln channel install: the built archives (app and the package it needs) into a fresh prefix"
 rm -rf "$demo/prefix"
-"$kiln" install --prefix "$demo/prefix" -c "$demo/channel" "$demo"/out/*.conda >/dev/null
+"$kiln" channel install --prefix "$demo/prefix" -c "$demo/channel" "$demo"/out/*.conda >/dev/null
 
 echo "==> running it"
 "$demo/prefix/bin/kiln-hello-py"
 "$demo/prefix/bin/kiln-hello"
+
+echo "==> kiln run: the workspace environment of examples/python_rich (pixi's python_rich example)"
+"$kiln" run --manifest-path examples/python_rich start

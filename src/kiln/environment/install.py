@@ -54,7 +54,8 @@ def install(
     spec = read_environment(manifest_path, env, platform)
     lock_path = spec.root / LOCK_NAME
     workspace_channel = (spec.root / ".pixi" / "channel-v0").absolute()
-    channels = [workspace_channel.as_uri(), *(_channel_url(c) for c in spec.workspace.channels)]
+    # the workspace channel holds what kiln built: searched first, and only when there are sources
+    channels = [*([workspace_channel.as_uri()] if spec.sources else []), *(_channel_url(c) for c in spec.workspace.channels)]
     if frozen:
         found = read_records(lock_path, spec.name, platform)
         if found is None:
