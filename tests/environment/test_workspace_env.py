@@ -195,3 +195,35 @@ def test_old_prefix_install_still_works(tmp_path: Path, local_channel: Path):
     assert "python " in done.stdout and (prefix / "conda-meta").is_dir()
     help_text = run_kiln("install", "--help").stdout
     assert "kiln channel install" in help_text and ".pixi/envs" in help_text
+
+
+def test_build_editable_python_false_wins(tmp_path: Path, local_channel: Path):
+    """As in the python backend: BUILD_EDITABLE_PYTHON=false forbids the editable install pixi asks for."""
+    import os
+
+    root = workspace(tmp_path, local_channel)
+    kiln(root, "install")
+    sp = site_packages(root / ".pixi" / "envs" / "default")
+    assert not (sp / "python_rich").exists()
+    env = {**os.environ, "BUILD_EDITABLE_PYTHON": "false"}
+    run_kiln("install", cwd=root, env=env)
+    assert (sp / "python_rich" / "__init__.py").is_file()
+    assert not any(str(root / "src") in p.read_text() for p in sp.glob("*.pth"))
+
+
+def test_target_dependencies_apply_to_their_platform(tmp_path: Path, local_channel: Path):
+    from kiln.conda.platforms import current_platform
+
+    other = "osx-arm64" if current_platform() != "osx-arm64" else "linux-64"
+    root = plain_workspace(tmp_path, local_channel, f"""
+[dependencies]
+python = "*"
+
+[target.{current_platform()}.dependencies]
+pip = "*"
+
+[target.{other}.dependencies]
+no-such-package = "*"
+""")
+    kiln(root, "install")
+    assert (root / ".pixi" / "envs" / "default" / "bin" / "pip").is_file()

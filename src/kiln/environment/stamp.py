@@ -87,7 +87,8 @@ def find_workspace_dir(manifest_path: Path | None) -> Path | None:
 def stamp_key(env: str) -> str:
     from kiln import __version__
 
-    return f"kiln {__version__} env {env}"
+    # the python backend's override changes what an install builds
+    return f"kiln {__version__} env {env} editable {os.environ.get('BUILD_EDITABLE_PYTHON')}"
 
 
 def up_to_date(manifest_path: Path | None, env: str | None) -> bool:

@@ -23,6 +23,7 @@ processes :mod:`.pool`, the cache keys :mod:`.cache`, the results :mod:`.results
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -293,6 +294,9 @@ class BuildSession:
         )
         if self._editable(pkg):  # only then: the keys of non-editable builds stay what they were
             components["editable"] = True
+        override = os.environ.get("BUILD_EDITABLE_PYTHON")
+        if override is not None:  # the python backend's override of the flag changes the archive too
+            components["build_editable_python"] = override
         return components
 
     def _reuse_reason(self, pkg: Package, output_name: str) -> str:
