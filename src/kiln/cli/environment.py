@@ -48,7 +48,7 @@ def install_command(manifest_path, env, frozen, locked, prefix, channels, platfo
         raise click.UsageError("`-c`/`--platform` belong to `kiln channel install`; a workspace names its channels")
     from kiln.environment.stamp import up_to_date
 
-    if not frozen and up_to_date(manifest_path, env):
+    if not frozen and up_to_date(manifest_path, env) is not None:
         _note(f"environment `{env or 'default'}` is up to date")
         return
     from kiln.environment.install import install
@@ -72,21 +72,24 @@ def run_command(manifest_path, env, frozen, locked, words) -> None:
     exit_process(code)
 
 
-def _run(manifest_path, env, frozen, locked, words) -> int:
+def _plan(manifest_path, env, frozen=False, locked=False) -> dict:
+    """The run plan of an up-to-date environment: the stamp's, else installed first."""
     from kiln.environment.stamp import up_to_date
 
-    if not up_to_date(manifest_path, env):
+    plan = None if frozen else up_to_date(manifest_path, env)
+    if not plan:
         from kiln.environment.install import install
+        from kiln.environment.run import run_plan
 
-        spec = install(manifest_path, env, frozen=frozen, locked=locked, note=_note).spec
-    else:
-        from kiln.conda.platforms import current_platform
-        from kiln.environment.spec import read_environment
+        plan = run_plan(install(manifest_path, env, frozen=frozen, locked=locked, note=_note).spec)
+    return plan
 
-        spec = read_environment(manifest_path, env, current_platform())
+
+def _run(manifest_path, env, frozen, locked, words) -> int:
+    plan = _plan(manifest_path, env, frozen, locked)
     from kiln.environment.run import run
 
-    return run(spec, words)
+    return run(plan, words)
 
 
 @click.command("shell-hook")
@@ -95,16 +98,4 @@ def _run(manifest_path, env, frozen, locked, words) -> int:
 @click.option("--shell", type=click.Choice(["bash", "zsh"]), default="bash", show_default=True)
 def shell_hook_command(manifest_path, env, shell) -> None:
     """Print the environment's activation, for `eval "$(kiln shell-hook)"` in bash or zsh."""
-    from kiln.environment.activation import activation_script
-    from kiln.environment.stamp import up_to_date
-
-    if not up_to_date(manifest_path, env):
-        from kiln.environment.install import install
-
-        spec = install(manifest_path, env, note=_note).spec
-    else:
-        from kiln.conda.platforms import current_platform
-        from kiln.environment.spec import read_environment
-
-        spec = read_environment(manifest_path, env, current_platform())
-    click.echo(activation_script(spec), nl=False)
+    click.echo(_plan(manifest_path, env)["activation"], nl=False)

@@ -7,7 +7,6 @@ packages' ``etc/conda/activate.d/*.sh`` scripts, then the manifest's
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 
@@ -43,12 +42,3 @@ def activation_script(spec: EnvironmentSpec) -> str:
 
 def _double_quoted(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
-
-
-def shell() -> str:
-    """bash, as the tasks' shell (pixi uses its own POSIX-like shell)."""
-    return os.environ.get("KILN_TASK_SHELL") or "bash"
-
-
-def path_with(spec: EnvironmentSpec) -> str:
-    return os.pathsep.join([str(Path(spec.prefix) / "bin"), os.environ.get("PATH", "")])

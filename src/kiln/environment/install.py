@@ -25,6 +25,7 @@ from typing import Any
 from kiln.conda.platforms import current_platform
 from kiln.environment import stamp
 from kiln.environment.lock import LOCK_NAME, Built, out_of_date, read_records, write_lock
+from kiln.environment.run import run_plan
 from kiln.environment.spec import EnvironmentSpec, read_environment
 from kiln.errors import KilnError
 from kiln.frontend.build.options import BuildOptions, Reporter
@@ -82,7 +83,8 @@ def install(
         how = "solved"
     _install(spec.prefix, records, platform)
     files = [spec.workspace.manifest_path, lock_path, *spec.activation_scripts]
-    stamp.write_stamp(spec.prefix, [f for f in files if f.exists()], trees, stamp.stamp_key(spec.name))
+    plan = run_plan(spec)
+    stamp.write_stamp(spec.prefix, [f for f in files if f.exists()], trees, stamp.stamp_key(spec.name), plan)
     return InstallResult(spec, how, _names(records))
 
 

@@ -1,4 +1,11 @@
-"""``kiln run``: a ``[tasks]`` entry (its ``depends-on`` first) or any command, in the activated environment."""
+"""``kiln run``: a ``[tasks]`` entry (its ``depends-on`` first) or any command, in the activated environment.
+
+It runs from a *run plan*: plain data (tasks, the activation script, paths) made from
+the manifest after an install and kept in the environment's stamp, so a run in an
+up-to-date environment neither parses the manifest nor imports the front end. Errors
+that need the manifest's lines (a ``depends-on`` cycle or unknown name) are reported
+from the manifest itself.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,8 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
-from kiln.environment.activation import activation_script, path_with, shell
-from kiln.environment.spec import EnvironmentSpec, Task, check_no_cycle
 from kiln.errors import KilnError
 
 
@@ -16,41 +22,88 @@ class UnknownTask(KilnError):
     """Neither a task of the environment nor a command on its PATH."""
 
 
-def run(spec: EnvironmentSpec, words: list[str]) -> int:
+def run_plan(spec: Any) -> dict[str, Any]:
+    """What running needs, as JSON data, from an :class:`~kiln.environment.spec.EnvironmentSpec`."""
+    from kiln.environment.activation import activation_script
+
+    return {
+        "env": spec.name,
+        "root": str(spec.root),
+        "manifest": str(spec.workspace.manifest_path),
+        "prefix": str(spec.prefix),
+        "activation": activation_script(spec),
+        "tasks": {
+            name: {"cmd": task.cmd, "depends_on": task.depends_on, "cwd": str(task.cwd) if task.cwd else None,
+                   "env": task.env}
+            for name, task in spec.tasks.items()
+        },  # fmt: skip
+    }
+
+
+def run(plan: dict[str, Any], words: list[str]) -> int:
     """Run ``words`` (a task name and extra arguments, or a command); its exit code."""
     name, args = words[0], words[1:]
-    task = spec.tasks.get(name)
-    if task is None:
-        if shutil.which(name, path=path_with(spec)) is None and not Path(name).is_file():
-            known = ", ".join(sorted(spec.tasks)) or "none"
+    tasks: dict[str, dict[str, Any]] = plan["tasks"]
+    root = Path(plan["root"])
+    if name not in tasks:
+        path = str(Path(plan["prefix"]) / "bin") + ":" + __import__("os").environ.get("PATH", "")
+        if shutil.which(name, path=path) is None and not Path(name).is_file():
+            known = ", ".join(sorted(tasks)) or "none"
             raise UnknownTask(
-                f"`{name}` is neither a task of the environment `{spec.name}` nor a command in it",
+                f"`{name}` is neither a task of the environment `{plan['env']}` nor a command in it",
                 help=f"known tasks: {known}",
             )
-        return _shell(spec, 'exec "$@"', spec.root, {}, words)
-    for step in check_no_cycle(spec.tasks, task.name):
-        if step.cmd is None:
+        return _shell(plan, 'exec "$@"', root, {}, words)
+    for step in _order(plan, name):
+        task = tasks[step]
+        if task["cmd"] is None:
             continue
-        extra = args if step is task else []
-        code = _run_task(spec, step, extra)
+        command = task["cmd"]
+        if step == name and args:
+            command += " " + " ".join(shlex.quote(a) for a in args)
+        code = _shell(plan, command, Path(task["cwd"]) if task["cwd"] else root, task["env"], [])
         if code != 0:
             return code
     return 0
 
 
-def _run_task(spec: EnvironmentSpec, task: Task, args: list[str]) -> int:
-    command = task.cmd or ""
-    if args:
-        command += " " + " ".join(shlex.quote(a) for a in args)
-    return _shell(spec, command, task.cwd or spec.root, task.env, [])
+def _order(plan: dict[str, Any], start: str) -> list[str]:
+    """``start`` and what it depends on, dependencies first."""
+    tasks = plan["tasks"]
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> bool:
+        if state.get(name) == 2:
+            return True
+        if state.get(name) == 1 or name not in tasks:
+            return False
+        state[name] = 1
+        if not all(visit(dep) for dep in tasks[name]["depends_on"]):
+            return False
+        state[name] = 2
+        order.append(name)
+        return True
+
+    if not visit(start):
+        from kiln.conda.platforms import current_platform
+        from kiln.environment.spec import check_no_cycle, read_environment
+
+        spec = read_environment(Path(plan["manifest"]), plan["env"], current_platform())
+        check_no_cycle(spec.tasks, start)  # raises, at the manifest's line
+        raise KilnError(f"the tasks of {plan['manifest']} changed while kiln ran")
+    return order
 
 
-def _shell(spec: EnvironmentSpec, command: str, cwd: Path, env: dict[str, str], argv: list[str]) -> int:
-    lines = [activation_script(spec)]
+def _shell(plan: dict[str, Any], command: str, cwd: Path, env: dict[str, str], argv: list[str]) -> int:
+    import os
+
+    lines = [plan["activation"]]
     lines += [f'export {k}="{v}"' for k, v in env.items()]
     lines.append(command)
     script = "\n".join(lines)
+    shell = os.environ.get("KILN_TASK_SHELL") or "bash"
     try:
-        return subprocess.run([shell(), "-c", script, "kiln-run", *argv], cwd=cwd).returncode
+        return subprocess.run([shell, "-c", script, "kiln-run", *argv], cwd=cwd).returncode
     except FileNotFoundError as exc:
         raise KilnError(f"cannot run the task shell: {exc}") from None

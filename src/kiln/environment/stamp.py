@@ -42,10 +42,15 @@ def stamp_path(prefix: Path) -> Path:
     return prefix / "conda-meta" / STAMP
 
 
-def write_stamp(prefix: Path, files: list[Path], trees: list[Path], key: str) -> None:
-    """Record what this install depended on; written last, so a failed install leaves none."""
+def write_stamp(prefix: Path, files: list[Path], trees: list[Path], key: str, plan: dict | None = None) -> None:
+    """Record what this install depended on; written last, so a failed install leaves none.
+
+    ``plan`` (what ``kiln run`` needs: tasks and activation) is kept with it, so a run
+    in an up-to-date environment reads no manifest.
+    """
     data = {
         "key": key,
+        "plan": plan,
         "files": {str(f): _file_state(str(f)) for f in files},
         "trees": {str(d): tree_digest(str(d)) for d in trees},
     }
@@ -55,21 +60,22 @@ def write_stamp(prefix: Path, files: list[Path], trees: list[Path], key: str) ->
     os.replace(tmp, path)
 
 
-def is_current(prefix: Path, key: str) -> bool:
-    """Does the environment at ``prefix`` hold what the files and trees it was made from say?"""
+def current_plan(prefix: Path, key: str) -> dict | None:
+    """The stamp's run plan if the environment at ``prefix`` holds what the files and trees
+    it was made from say (``{}`` when it has none); None when it is out of date."""
     try:
         data = json.loads(stamp_path(prefix).read_text())
     except (OSError, ValueError):
-        return False
+        return None
     if data.get("key") != key:
-        return False
+        return None
     for path, state in data.get("files", {}).items():
         if _file_state(path) != state:
-            return False
+            return None
     for path, digest in data.get("trees", {}).items():
         if tree_digest(path) != digest:
-            return False
-    return True
+            return None
+    return data.get("plan") or {}
 
 
 def find_workspace_dir(manifest_path: Path | None) -> Path | None:
@@ -91,10 +97,11 @@ def stamp_key(env: str) -> str:
     return f"kiln {__version__} env {env} editable {os.environ.get('BUILD_EDITABLE_PYTHON')}"
 
 
-def up_to_date(manifest_path: Path | None, env: str | None) -> bool:
-    """The cheap check: no manifest parsed, no py-rattler; False when in doubt."""
+def up_to_date(manifest_path: Path | None, env: str | None) -> dict | None:
+    """The cheap check: no manifest parsed, no py-rattler. The run plan stored by the
+    install when the environment is up to date, else None (also when in doubt)."""
     directory = find_workspace_dir(manifest_path)
     if directory is None:
-        return False
+        return None
     name = env or "default"
-    return is_current(directory / ".pixi" / "envs" / name, stamp_key(name))
+    return current_plan(directory / ".pixi" / "envs" / name, stamp_key(name))
