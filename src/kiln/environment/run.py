@@ -53,15 +53,15 @@ def run(plan: dict[str, Any], words: list[str]) -> int:
                 f"`{name}` is neither a task of the environment `{plan['env']}` nor a command in it",
                 help=f"known tasks: {known}",
             )
-        return _shell(plan, 'exec "$@"', root, {}, words)
-    for step in _order(plan, name):
+        return _shell(plan, 'exec "$@"', root, {}, words, last=True)
+    steps = [step for step in _order(plan, name) if tasks[step]["cmd"] is not None]
+    for step in steps:
         task = tasks[step]
-        if task["cmd"] is None:
-            continue
         command = task["cmd"]
         if step == name and args:
             command += " " + " ".join(shlex.quote(a) for a in args)
-        code = _shell(plan, command, Path(task["cwd"]) if task["cwd"] else root, task["env"], [])
+        cwd = Path(task["cwd"]) if task["cwd"] else root
+        code = _shell(plan, command, cwd, task["env"], [], last=step == steps[-1])
         if code != 0:
             return code
     return 0
@@ -95,15 +95,25 @@ def _order(plan: dict[str, Any], start: str) -> list[str]:
     return order
 
 
-def _shell(plan: dict[str, Any], command: str, cwd: Path, env: dict[str, str], argv: list[str]) -> int:
+def _shell(plan: dict[str, Any], command: str, cwd: Path, env: dict[str, str], argv: list[str], *, last: bool) -> int:
+    """Run ``command`` in bash after the activation; the last one replaces this process
+    (its exit code is then kiln's, and kiln's own exit costs nothing)."""
     import os
+    import sys
 
     lines = [plan["activation"]]
     lines += [f'export {k}="{v}"' for k, v in env.items()]
     lines.append(command)
     script = "\n".join(lines)
-    shell = os.environ.get("KILN_TASK_SHELL") or "bash"
-    try:
-        return subprocess.run([shell, "-c", script, "kiln-run", *argv], cwd=cwd).returncode
-    except FileNotFoundError as exc:
-        raise KilnError(f"cannot run the task shell: {exc}") from None
+    shell = shutil.which(os.environ.get("KILN_TASK_SHELL") or "bash")
+    if shell is None:
+        raise KilnError("cannot run the task: no `bash` on PATH")
+    argv = [shell, "-c", script, "kiln-run", *argv]
+    if not cwd.is_dir():
+        raise KilnError(f"the task's directory {cwd} does not exist", help="check the task's `cwd`")
+    if not last:
+        return subprocess.run(argv, cwd=cwd).returncode
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os.chdir(cwd)
+    os.execv(shell, argv)
