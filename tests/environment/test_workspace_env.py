@@ -227,3 +227,14 @@ no-such-package = "*"
 """)
     kiln(root, "install")
     assert (root / ".pixi" / "envs" / "default" / "bin" / "pip").is_file()
+
+
+def test_frozen_without_a_lock_and_no_workspace(tmp_path: Path, local_channel: Path):
+    root = plain_workspace(tmp_path, local_channel, '[dependencies]\npython = "*"\n')
+    done = kiln(root, "install", "--frozen", check=False)
+    assert done.returncode == 1 and "--frozen:" in done.stderr and "has no environment `default`" in done.stderr
+    assert not (root / "pixi.lock").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = kiln(empty, "run", "true", check=False)
+    assert nothing.returncode == 1 and "no pixi workspace found" in nothing.stderr and "Traceback" not in nothing.stderr
