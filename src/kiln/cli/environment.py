@@ -18,6 +18,21 @@ def _note(text: str) -> None:
     click.echo(text, err=True)
 
 
+def _reporter():
+    """One stderr line per source package built (the full live display is `kiln build`'s)."""
+    from kiln.frontend.build.options import Reporter
+
+    class Lines(Reporter):
+        def state(self, label: str, state: str, detail: str = "") -> None:
+            if state == "building":
+                _note(f"building {label}" + (f" ({detail})" if detail else ""))
+
+        def message(self, text: str) -> None:
+            _note(text)
+
+    return Lines()
+
+
 @click.command("install")
 @_MANIFEST
 @_ENV
@@ -53,7 +68,7 @@ def install_command(manifest_path, env, frozen, locked, prefix, channels, platfo
         return
     from kiln.environment.install import install
 
-    result = install(manifest_path, env, frozen=frozen, locked=locked, note=_note)
+    result = install(manifest_path, env, frozen=frozen, locked=locked, reporter=_reporter(), note=_note)
     _note(f"environment `{result.spec.name}` ({len(result.records)} packages) at {result.spec.prefix}")
 
 
@@ -81,7 +96,7 @@ def _plan(manifest_path, env, frozen=False, locked=False) -> dict:
         from kiln.environment.install import install
         from kiln.environment.run import run_plan
 
-        plan = run_plan(install(manifest_path, env, frozen=frozen, locked=locked, note=_note).spec)
+        plan = run_plan(install(manifest_path, env, frozen=frozen, locked=locked, reporter=_reporter(), note=_note).spec)
     return plan
 
 

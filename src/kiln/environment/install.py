@@ -28,6 +28,7 @@ from kiln.environment.lock import LOCK_NAME, Built, out_of_date, read_records, w
 from kiln.environment.run import run_plan
 from kiln.environment.spec import EnvironmentSpec, read_environment
 from kiln.errors import KilnError
+from kiln.frontend.build.lock import WorkspaceLock
 from kiln.frontend.build.options import BuildOptions, Reporter
 from kiln.frontend.build.session import BuildSession
 from kiln.frontend.build.sources import SourceError, locate
@@ -53,6 +54,16 @@ def install(
         raise KilnError("`--frozen` and `--locked` exclude each other")
     platform = current_platform()
     spec = read_environment(manifest_path, env, platform)
+    # one install of a workspace at a time: they share pixi.lock and may share an env
+    # (a different file from the build sessions' lock, which they take inside)
+    with WorkspaceLock(spec.root / ".pixi" / "kiln-env.lock", on_wait=note):
+        return _install_locked(spec, platform, frozen=frozen, locked=locked, reporter=reporter, note=note)
+
+
+def _install_locked(
+    spec: EnvironmentSpec, platform: str, *, frozen: bool, locked: bool, reporter: Reporter | None,
+    note: Callable[[str], None],
+) -> InstallResult:  # fmt: skip
     lock_path = spec.root / LOCK_NAME
     workspace_channel = (spec.root / ".pixi" / "channel-v0").absolute()
     # the workspace channel holds what kiln built: searched first, and only when there are sources
