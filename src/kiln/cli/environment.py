@@ -41,7 +41,7 @@ def _reporter():
 @click.option("-p", "--prefix", type=click.Path(path_type=Path), default=None, hidden=True)
 @click.option("-c", "--channel", "channels", multiple=True, hidden=True)
 @click.option("--platform", default=None, hidden=True)
-@click.argument("specs", nargs=-1)
+@click.argument("specs", nargs=-1, metavar="[-p PREFIX -c CHANNEL SPEC...]")
 def install_command(manifest_path, env, frozen, locked, prefix, channels, platform, specs) -> None:  # fmt: skip
     """Install the workspace environment into .pixi/envs/ENV (as `pixi install`).
 

@@ -128,6 +128,9 @@ def _read_feature(spec: EnvironmentSpec, table: Table, ctx: SpecContext) -> None
             help="declare the package as a conda dependency under `[dependencies]`, or build it from source "
             "with `{ path = ... }`",
         )
+    if "channels" in table and table.path[-2:-1] == ("feature",):
+        raise table.error(f"`{table.name}.channels` is not supported by kiln yet: list the channels in `[workspace]`",
+                          "channels")  # fmt: skip
     deps = table.table("dependencies")
     for key in deps or []:
         assert deps is not None
