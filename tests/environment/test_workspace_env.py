@@ -238,3 +238,27 @@ def test_frozen_without_a_lock_and_no_workspace(tmp_path: Path, local_channel: P
     empty.mkdir()
     nothing = kiln(empty, "run", "true", check=False)
     assert nothing.returncode == 1 and "no pixi workspace found" in nothing.stderr and "Traceback" not in nothing.stderr
+
+
+def test_an_unchanged_lock_is_installed_without_reading_the_channel(tmp_path: Path):
+    """No solve: with the channel's index gone, only the lock can say what to install."""
+    from tests.helpers import make_channel
+
+    channel = make_channel(tmp_path / "small", [
+        {"name": "alpha", "version": "1.0", "depends": ["beta"], "files": {"bin/alpha": ("#!/bin/sh\necho alpha\n", "755")}},
+        {"name": "beta", "version": "2.0"},
+    ])  # fmt: skip
+    root = plain_workspace(tmp_path, channel, '[dependencies]\nalpha = "*"\n\n[tasks]\nhi = "alpha"\n')
+    assert kiln(root, "run", "hi").stdout == "alpha\n"
+    assert "- conda: " in (root / "pixi.lock").read_text() and "beta-2.0-" in (root / "pixi.lock").read_text()
+    (channel / "noarch" / "repodata.json").unlink()
+    shutil.rmtree(root / ".pixi" / "envs")
+    done = kiln(root, "run", "hi")
+    assert done.stdout == "alpha\n" and "without solving" in done.stderr
+    # a spec the lock still satisfies needs no solve either; one it does not now fails on the channel
+    manifest = root / "pixi.toml"
+    manifest.write_text(manifest.read_text().replace('alpha = "*"', 'alpha = "*"\nbeta = ">=2"'))
+    assert "without solving" in kiln(root, "install").stderr
+    manifest.write_text(manifest.read_text().replace('beta = ">=2"', 'beta = "<2"'))
+    failed = kiln(root, "install", check=False)
+    assert failed.returncode == 1 and "solving `default` (the locked beta 2.0 0 does not match `beta <2`)" in failed.stderr
