@@ -262,3 +262,33 @@ def test_an_unchanged_lock_is_installed_without_reading_the_channel(tmp_path: Pa
     manifest.write_text(manifest.read_text().replace('beta = ">=2"', 'beta = "<2"'))
     failed = kiln(root, "install", check=False)
     assert failed.returncode == 1 and "solving `default` (the locked beta 2.0 0 does not match `beta <2`)" in failed.stderr
+
+
+def test_activation_scripts_of_packages_and_manifest(tmp_path: Path):
+    from tests.helpers import make_channel
+
+    channel = make_channel(tmp_path / "small", [
+        {"name": "tool", "version": "1.0", "files": {
+            "etc/conda/activate.d/tool.sh": ('export TOOL_HOME="$CONDA_PREFIX/share/tool"\n', "644")}},
+    ])  # fmt: skip
+    root = plain_workspace(tmp_path, channel, """
+[dependencies]
+tool = "*"
+
+[activation]
+scripts = ["setup.sh"]
+env = { FROM_ENV = "$TOOL_HOME/x" }
+
+[tasks]
+show = 'echo "$TOOL_HOME|$FROM_SCRIPT|$FROM_ENV|$PIXI_ENVIRONMENT_NAME"'
+""")
+    (root / "setup.sh").write_text("export FROM_SCRIPT=scripted\n")
+    prefix = root / ".pixi" / "envs" / "default"
+    assert kiln(root, "run", "show").stdout == f"{prefix}/share/tool|scripted|{prefix}/share/tool/x|default\n"
+    # the hook says the same to an interactive shell
+    hook = kiln(root, "shell-hook").stdout
+    shell = subprocess.run(["bash", "-c", hook + 'echo "$TOOL_HOME|$FROM_SCRIPT"'], capture_output=True, text=True)
+    assert shell.stdout == f"{prefix}/share/tool|scripted\n"
+    # an edited activation script counts as a change: the next run sees it
+    (root / "setup.sh").write_text("export FROM_SCRIPT=edited\n")
+    assert "|edited|" in kiln(root, "run", "show").stdout
