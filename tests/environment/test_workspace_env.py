@@ -292,3 +292,14 @@ show = 'echo "$TOOL_HOME|$FROM_SCRIPT|$FROM_ENV|$PIXI_ENVIRONMENT_NAME"'
     # an edited activation script counts as a change: the next run sees it
     (root / "setup.sh").write_text("export FROM_SCRIPT=edited\n")
     assert "|edited|" in kiln(root, "run", "show").stdout
+
+
+def test_a_path_source_in_another_workspace(tmp_path: Path, local_channel: Path):
+    """Built in its own workspace (its .pixi channel), installed into this one."""
+    workspace(tmp_path, local_channel, name="ws")
+    root = plain_workspace(tmp_path, local_channel, '[dependencies]\npython_rich = { path = "../ws" }\n\n'
+                                                    '[tasks]\nstart = "rich-example-main"\n')  # fmt: skip
+    assert kiln(root, "run", "start").stdout.startswith("Hello from python_rich!\n")
+    assert (tmp_path / "ws" / ".pixi" / "channel-v0").is_dir()
+    shutil.rmtree(root / ".pixi" / "envs")
+    assert "without solving" in kiln(root, "install").stderr

@@ -65,9 +65,7 @@ def _install_locked(
     note: Callable[[str], None],
 ) -> InstallResult:  # fmt: skip
     lock_path = spec.root / LOCK_NAME
-    workspace_channel = (spec.root / ".pixi" / "channel-v0").absolute()
-    # the workspace channel holds what kiln built: searched first, and only when there are sources
-    channels = [*([workspace_channel.as_uri()] if spec.sources else []), *(_channel_url(c) for c in spec.workspace.channels)]
+    binary_channels = [_channel_url(c) for c in spec.workspace.channels]
     if frozen:
         found = read_records(lock_path, spec.name, platform)
         if found is None:
@@ -75,12 +73,14 @@ def _install_locked(
                                     help="run `kiln install` once without --frozen to write it")  # fmt: skip
         _install(spec.prefix, found[0], platform)
         return InstallResult(spec, "frozen", _names(found[0]))
-    built, trees = _build_sources(spec, reporter or Reporter())
+    built, trees, built_channels = _build_sources(spec, reporter or Reporter())
+    # the workspace channel(s) hold what kiln built: searched first
+    channels = [*built_channels, *(c for c in binary_channels if c not in built_channels)]
     found = read_records(lock_path, spec.name, platform)
     reason = "there is no pixi.lock" if not lock_path.is_file() else f"it has no `{spec.name}` environment for {platform}"
     if found is not None:
         reason = out_of_date(found[0], found[1], channels, spec.binary, set(spec.sources), built,
-                             workspace_channel.as_uri()) or ""  # fmt: skip
+                             built_channels) or ""  # fmt: skip
     if found is not None and not reason:
         note(f"{LOCK_NAME} is up to date: installing `{spec.name}` from it without solving")
         records, how = found[0], "from-lock"
@@ -107,10 +107,13 @@ def _channel_url(channel: str) -> str:
     return channel if "://" in channel else Path(channel).absolute().as_uri()
 
 
-def _build_sources(spec: EnvironmentSpec, reporter: Reporter) -> tuple[dict[str, Built], list[Path]]:
-    """Every source dependency built (or reused) through ``kiln build``'s session, editable."""
+def _build_sources(spec: EnvironmentSpec, reporter: Reporter) -> tuple[dict[str, Built], list[Path], list[str]]:
+    """Every source dependency built (or reused) through ``kiln build``'s session, editable;
+    the source trees to watch, and the channels the archives are in (the workspace
+    channel, or another workspace's for a path outside this one)."""
     built: dict[str, Built] = {}
     trees: dict[str, Path] = {}
+    channels: list[str] = []
     sources_dir = spec.root / ".pixi" / "sources-v0"
     for name, source in spec.sources.items():
         try:
@@ -131,7 +134,10 @@ def _build_sources(spec: EnvironmentSpec, reporter: Reporter) -> tuple[dict[str,
         for pkg in session.packages.values():
             if pkg.mutable:
                 trees[str(pkg.source_dir)] = pkg.source_dir
-    return built, list(trees.values())
+        channel = session.channel.root.absolute().as_uri()
+        if channel not in channels:
+            channels.append(channel)
+    return built, list(trees.values()), channels
 
 
 async def _solve(spec: EnvironmentSpec, channels: list[str], built: dict[str, Built], platform: str) -> list[Any]:

@@ -46,7 +46,7 @@ def read_records(lock_path: Path, env: str, platform: str) -> tuple[list[Any], l
 
 def out_of_date(
     records: list[Any], channels: list[str], wanted_channels: list[str], binary: dict[str, str],
-    sources: set[str], built: dict[str, Built], workspace_channel: str,
+    sources: set[str], built: dict[str, Built], built_channels: list[str],
 ) -> str | None:  # fmt: skip
     """Why the locked ``records`` no longer satisfy the manifest and the built sources; None if they do."""
     import rattler
@@ -64,7 +64,7 @@ def out_of_date(
         if name.lower() not in by_name:
             return f"the source package `{name}` is not in it"
     for record in records:
-        if not str(record.url).startswith(workspace_channel):
+        if not any(str(record.url).startswith(c.rstrip("/") + "/") for c in built_channels):
             continue
         art = built.get(record.name.normalized)
         if art is None:
