@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/setup.sh
+./scripts/ensure-r.sh  # R for the pixi-build-r tests, where it can be installed
 exec .venv/bin/python -m pytest "$@"

@@ -110,11 +110,12 @@ def test_only_and_skip_select_kinds(tmp_path: Path) -> None:
 
 def test_what_the_machine_lacks_is_skipped_with_a_note(tmp_path: Path) -> None:
     channel = tmp_path / "channel"
-    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no gcc, g++, rustc
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no gcc, g++, gfortran, rustc
     done = run_kiln("channel", "bootstrap", str(channel), "--only", "compilers,stdlib", "-q", env=env)
     assert done.stderr.splitlines() == [
         "note: skipped c: `gcc` is not on PATH",
         "note: skipped cxx: `g++` is not on PATH",
+        "note: skipped fortran: `gfortran` is not on PATH",
         "note: skipped rust: `rustc` is not on PATH",
     ]
     assert names(channel, SUBDIR) == {f"sysroot_{SUBDIR}"}
@@ -147,8 +148,8 @@ def test_an_archive_superseded_by_a_new_version_is_removed(tmp_path: Path) -> No
 
 
 def test_unknown_kind_and_missing_distribution_are_user_errors(tmp_path: Path) -> None:
-    done = run_kiln("channel", "bootstrap", str(tmp_path / "c"), "--only", "fortran", check=False)
-    assert done.returncode == 1 and "unknown kind `fortran`" in done.stderr and "Traceback" not in done.stderr
+    done = run_kiln("channel", "bootstrap", str(tmp_path / "c"), "--only", "cobol", check=False)
+    assert done.returncode == 1 and "unknown kind `cobol`" in done.stderr and "Traceback" not in done.stderr
     done = run_kiln("channel", "bootstrap", str(tmp_path / "c"), "--python-package", "no-such-dist-here", check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error: --python-package no-such-dist-here: no distribution" in done.stderr
@@ -162,3 +163,32 @@ def test_rust_shim_links_the_real_toolchain_not_rustup(local_channel: Path, tmp_
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     version = subprocess.run([cargo, "--version"], env=env, capture_output=True, text=True, check=True).stdout
     assert version.startswith("cargo ")
+
+
+def test_a_machine_without_r_or_gfortran_skips_them_with_a_note(tmp_path: Path) -> None:
+    channel = tmp_path / "channel"
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}
+    done = run_kiln("channel", "bootstrap", str(channel), "--only", "fortran,r,stdlib", "-q", env=env)
+    assert done.stderr.splitlines() == [
+        "note: skipped fortran: `gfortran` is not on PATH",
+        "note: skipped r: `R` is not on PATH",
+    ]
+    assert names(channel, SUBDIR) == {f"sysroot_{SUBDIR}"}
+
+
+def test_sccache_is_packaged_when_the_machine_has_it_and_skipped_with_a_note_otherwise(tmp_path: Path) -> None:
+    """pixi-build-rust adds `sccache` to `build` when an SCCACHE* variable is set."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "sccache"
+    fake.write_text("#!/bin/sh\necho 'sccache 0.8.2'\n")
+    fake.chmod(0o755)
+    channel = tmp_path / "channel"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = run_kiln("channel", "bootstrap", str(channel), "--only", "sccache", "-q", env=env)
+    assert done.stderr == "" and names(channel, SUBDIR) == {"sccache"}
+    prefix = kiln_install(tmp_path / "env", ["sccache"], [channel])
+    assert subprocess.run([prefix / "bin" / "sccache", "--version"], capture_output=True, text=True).stdout == "sccache 0.8.2\n"
+    empty = {**os.environ, "PATH": str(tmp_path / "empty")}
+    done = run_kiln("channel", "bootstrap", str(tmp_path / "c2"), "--only", "sccache", "-q", env=empty)
+    assert done.stderr.splitlines() == ["note: skipped sccache: `sccache` is not on PATH"]

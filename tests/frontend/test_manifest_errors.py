@@ -54,8 +54,8 @@ CASES = {
     "run-exports-url": (13, "package.run-exports.weak.foo", "url specs are not supported in `[package.run-exports]`",
                         None),
     "top-level-typo": (6, "pakage", "unknown key `pakage` in the manifest", "did you mean `package`?"),
-    "package-table-at-top-level": (12, "run-dependencies", "unknown key `run-dependencies`",
-                                   "`[package.run-dependencies]`"),
+    "package-table-at-top-level": (12, None, "`[run-dependencies]` outside `[package]`: write "
+                                   "`[package.run-dependencies]`", None),
     "unknown-target-selector": (12, "package.target.linx", "`linx` is not a known platform", "did you mean `linux`?"),
     "invalid-extra-group": (12, "package.extra-dependencies.Test", "not a valid extra dependency group name", None),
     "workspace-missing-channels": (1, "workspace", "missing key `channels` in `[workspace]`", None),

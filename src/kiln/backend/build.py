@@ -157,6 +157,10 @@ def build_rendered(
             channels=list(channels),
             progress_callback=sink,
             package_format=package_format_arg(package_format),
+            # the scratch directory is new for every build; without the build id its
+            # prefixes keep their paths, so flags naming them (RUSTFLAGS' rpath) are
+            # the same from one build to the next and incremental tools reuse their state
+            no_build_id=True,
         )
     except KeyboardInterrupt:
         raise

@@ -27,7 +27,7 @@ from kiln.backend.compilers import default_variants
 from kiln.backend.config import validate_initialize
 from kiln.backend.debug import write_recipe_files
 from kiln.backend.generated import GeneratedRecipe
-from kiln.backend.recipe import item_names
+from kiln.backend.recipe import Recipe, item_names
 from kiln.backend.rendering import PreparedRecipe, RecipeRequest, RenderingBackend
 from kiln.backend.specs import solvable_requirements
 from kiln.protocol import types as t
@@ -77,6 +77,11 @@ class GeneratingBackend(RenderingBackend):
         """Extra build globs implied by packages in the build/host environments."""
         return []
 
+    def recipe_for_build(self, recipe: Recipe, request: RecipeRequest) -> Recipe:
+        """The recipe handed to rattler-build for ``conda/build_v1`` (the debug files keep
+        ``recipe``): a backend may point its script at state kept in the work directory."""
+        return recipe
+
     # -- shared pieces for generate_recipe -----------------------------------------------
 
     def script_env(self, config: Any, entries: dict[str, str] | None = None) -> dict[str, str]:
@@ -111,12 +116,15 @@ class GeneratingBackend(RenderingBackend):
         if request.for_build:
             # start clean: rattler-build packages every file of an earlier build left here
             shutil.rmtree(recipe_dir, ignore_errors=True)
-            if gen.recipe.about.license_file:
+            for_build = self.recipe_for_build(gen.recipe, request)
+            if for_build is not gen.recipe:
+                handed = for_build.to_yaml()
+            if for_build.about.license_file:
                 from kiln.backend.licenses import with_staged_license_files
 
                 # rattler-build copies license files only from beside the recipe (see licenses.py)
                 recipe_dir.mkdir(parents=True)
-                handed = with_staged_license_files(gen.recipe, recipe_dir, self.source_dir).to_yaml()
+                handed = with_staged_license_files(for_build, recipe_dir, self.source_dir).to_yaml()
         return PreparedRecipe(
             path=write_recipe_files(recipe_dir, handed, request.variants),
             text=text,

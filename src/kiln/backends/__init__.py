@@ -32,9 +32,11 @@ RATTLER_BUILD = BuiltinBackend(
     "pixi-build-rattler-build", "kiln.backends.rattler_build.backend:create", "kiln.cli.backends:rattler_build"
 )
 PYTHON = BuiltinBackend("pixi-build-python", "kiln.backends.python.entry:create", "kiln.cli.backends:python")
+R = BuiltinBackend("pixi-build-r", "kiln.backends.r.entry:create", "kiln.cli.backends:r")
+RUST = BuiltinBackend("pixi-build-rust", "kiln.backends.rust.entry:create", "kiln.cli.backends:rust")
 
 #: Every backend kiln ships, by name.
-BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON)}
+BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R, RUST)}
 
 #: File names that are a recipe themselves (``kiln build --path recipe.yaml``).
 RECIPE_NAMES = ("recipe.yaml", "recipe.yml")

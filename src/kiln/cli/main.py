@@ -43,6 +43,11 @@ cli.add_command(run_command)
 cli.add_command(shell_hook_command)
 
 
+from kiln.cli.migrate import migrate_command  # noqa: E402
+
+cli.add_command(migrate_command)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

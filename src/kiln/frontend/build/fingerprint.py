@@ -12,6 +12,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from kiln.backend.globs import walk_entries
 
@@ -67,9 +68,37 @@ def with_exclusions(globs: list[str], root: Path, ignore: list[str]) -> list[str
     return [*globs, *(e for e in extra if e not in globs)]
 
 
+def walk_globs(root: Path, globs: list[str]) -> Iterator[tuple[str, os.DirEntry]]:
+    """The files the globs select, keyed by their path relative to ``root``.
+
+    A glob may reach above ``root`` as pixi's do (``../greet/**/*.rs``,
+    ``../Cargo.toml``: a sibling crate or the workspace manifest of a Cargo member):
+    globs with the same number of leading ``../`` are walked together from that
+    ancestor, and only they (with their own ``!`` exclusions) apply there.
+    """
+    by_depth: dict[int, list[str]] = {}
+    for glob in globs:
+        negated = glob.startswith("!")
+        body = glob[1:] if negated else glob
+        depth = 0
+        while body.startswith("../"):
+            body, depth = body[3:], depth + 1
+        by_depth.setdefault(depth, []).append(("!" if negated else "") + body)
+    yield from walk_entries(root, by_depth.pop(0, []))
+    if not by_depth:
+        return
+    ancestors = Path(os.path.abspath(root)).parents
+    for depth, patterns in sorted(by_depth.items()):
+        if depth > len(ancestors):
+            continue
+        prefix = "../" * depth
+        for rel, entry in walk_entries(ancestors[depth - 1], patterns):
+            yield prefix + rel, entry
+
+
 def snapshot(root: Path, globs: list[str]) -> dict[str, FileState]:
-    """Every file below ``root`` the globs select, with its state."""
-    return {rel: _state(Path(entry.path)) for rel, entry in walk_entries(root, globs)}
+    """Every file the globs select (below ``root``, or above it with ``../``), with its state."""
+    return {rel: _state(Path(entry.path)) for rel, entry in walk_globs(root, globs)}
 
 
 @dataclass
@@ -97,7 +126,7 @@ def compare(root: Path, globs: list[str], recorded: dict[str, FileState]) -> Cha
     added, modified = [], []
     touched: dict[str, FileState] = {}
     seen = set()
-    for key, entry in walk_entries(root, globs):
+    for key, entry in walk_globs(root, globs):
         seen.add(key)
         old = recorded.get(key)
         if old is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiln.frontend.manifest.legacy import PACKAGE_ONLY_TABLES, check_older_forms
 from kiln.frontend.manifest.toml_source import Table, TomlDocument
 
 #: Manifest file names in the order pixi looks for them in a directory.
@@ -22,7 +23,6 @@ TOP_LEVEL_KEYS = (
     "pypi-dependencies", "pypi-options", "dev", "system-requirements", "activation", "tasks", "target", "feature",
     "environments", "exclude-newer", "pypi-exclude-newer", "tool", "$schema",
 )  # fmt: skip
-_PACKAGE_ONLY_TABLES = ("run-dependencies", "run-constraints", "extra-dependencies", "run-exports")
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,12 @@ def read_manifest(path: Path) -> ManifestFile | None:
             return None
     else:
         pixi = root
+    check_older_forms(doc, pixi.path)
     pixi.check_keys(
         TOP_LEVEL_KEYS,
         hints={
             key: f"the package's dependency tables belong under `[package]`: `[package.{key}]`"
-            for key in _PACKAGE_ONLY_TABLES
+            for key in PACKAGE_ONLY_TABLES
         },
     )
     return ManifestFile(doc, pixi)

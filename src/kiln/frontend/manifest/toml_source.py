@@ -72,7 +72,10 @@ class TomlDocument:
         self.path = path
         self.text = text
         self.data: dict[str, Any] = toml.parse(text, path)
-        self._lines = _KeyScanner(text).scan()
+        scanner = _KeyScanner(text)
+        self._lines = scanner.scan()
+        self.statements: list[Statement] = scanner.statements
+        """Every table header and top-level ``key = value`` with its span in :attr:`text`, in order."""
 
     @classmethod
     def load(cls, path: Path) -> TomlDocument:
@@ -102,6 +105,27 @@ class TomlDocument:
         for part in path:
             value = value[part]
         return Table(self, tuple(path), value)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A table header or a ``key = value`` line of a table body, where it is in the text.
+
+    ``migrate`` rewrites manifests by editing these spans, so everything else
+    (comments, order, spacing) stays as written.
+    """
+
+    kind: str
+    """``header``, ``array-header`` or ``entry``."""
+    path: KeyPath
+    """Absolute key path: the table for a header, the key for an entry."""
+    line: int
+    start: int
+    """Offset of the opening ``[`` or of the key."""
+    key_end: int
+    """Offset just after the header's closing bracket, or after the entry's key."""
+    end: int
+    """Offset just after the header or the entry's value."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +261,7 @@ class _KeyScanner:
         self.lines: dict[KeyPath, int] = {}
         self.explicit: set[KeyPath] = set()
         self.array_tables: dict[KeyPath, int] = {}
+        self.statements: list[Statement] = []
 
     def scan(self) -> dict[KeyPath, int]:
         current: KeyPath = ()
@@ -245,6 +270,7 @@ class _KeyScanner:
             if self.i >= len(self.s):
                 return self.lines
             line = self.line
+            start = self.i
             if self.s.startswith("[[", self.i):
                 self.i += 2
                 key = self._resolve(self._key())
@@ -254,18 +280,22 @@ class _KeyScanner:
                 self._record(key, line)
                 current = key + (index,)
                 self._record(current, line, explicit=True)
+                self.statements.append(Statement("array-header", current, line, start, self.i, self.i))
             elif self.s[self.i] == "[":
                 self.i += 1
                 current = self._resolve(self._key())
                 self._expect("]")
                 self._record(current, line, explicit=True)
+                self.statements.append(Statement("header", current, line, start, self.i, self.i))
             else:
                 key = current + self._key()
+                key_end = self.i
                 self._skip_space()
                 self._expect("=")
                 self._record(key, line, explicit=True)
                 self._skip_space()
                 self._value(key)
+                self.statements.append(Statement("entry", key, line, start, key_end, self.i))
 
     # -- recording ------------------------------------------------------------
 

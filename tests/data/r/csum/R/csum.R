@@ -1,0 +1,1 @@
+csum <- function(x) .Call(C_csum, as.integer(x))

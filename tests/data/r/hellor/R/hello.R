@@ -1,0 +1,1 @@
+hello <- function(name = "world") paste0("hello, ", name, " from hellor")
