@@ -20,11 +20,14 @@ echo "==> kiln build: examples/hello-cmake (a C library and program, with the ch
 "$kiln" build --path examples/hello-cmake --channel "$demo/channel" -m "$demo/channel/variants.yaml" \
     -o "$demo/out" --explain
 
-echo "==> kiln install: the built archives (the apps and the package they need) into a fresh prefix"
+echo "==> kiln channel install: the built archives (the apps and the package they need) into a fresh prefix"
 rm -rf "$demo/prefix"
-"$kiln" install --prefix "$demo/prefix" -c "$demo/channel" "$demo"/out/*.conda >/dev/null
+"$kiln" channel install --prefix "$demo/prefix" -c "$demo/channel" "$demo"/out/*.conda >/dev/null
 
 echo "==> running it"
 "$demo/prefix/bin/kiln-hello-py"
 "$demo/prefix/bin/kiln-hello"
 "$demo/prefix/bin/kiln-hello-cmake"
+
+echo "==> kiln run: the workspace environment of examples/python_rich (pixi's python_rich example)"
+"$kiln" run --manifest-path examples/python_rich start

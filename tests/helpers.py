@@ -93,8 +93,8 @@ def run_kiln(
 
 
 def kiln_install(prefix: Path, specs: list[str], channels: list[Path]) -> Path:
-    """Install ``specs`` from local ``channels`` into a fresh ``prefix`` with ``kiln install``."""
-    args = ["install", "--prefix", str(prefix)]
+    """Install ``specs`` from local ``channels`` into a fresh ``prefix`` with ``kiln channel install``."""
+    args = ["channel", "install", "--prefix", str(prefix)]
     for channel in channels:
         args += ["-c", str(channel)]
     run_kiln(*args, *specs)

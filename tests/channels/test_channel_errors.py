@@ -157,7 +157,7 @@ def test_index_gives_a_replaced_archive_its_new_hash(small_channel: Path, tmp_pa
     assert replacement.name == archive.name and replacement.read_bytes() != archive.read_bytes()
     shutil.copyfile(replacement, archive)
     # Until it is re-indexed, installing from the channel is refused: the old hash would win.
-    done = run_kiln("install", "-p", str(tmp_path / "env0"), "-c", str(small_channel), "alpha", check=False)
+    done = run_kiln("channel", "install", "-p", str(tmp_path / "env0"), "-c", str(small_channel), "alpha", check=False)
     assert_user_error(done, "out of date", f"kiln channel index {small_channel}")
     run_kiln("channel", "index", str(small_channel))
     assert_consistent(small_channel)
@@ -221,26 +221,26 @@ def test_bootstrap_repairs_what_an_interruption_can_leave(local_channel: Path, t
     assert (channel / SUBDIR / cmake.name).read_bytes() == (local_channel / SUBDIR / cmake.name).read_bytes()
 
 
-# -- kiln install ----------------------------------------------------------------------------
+# -- kiln channel install ----------------------------------------------------------------------------
 
 
 def test_install_reports_the_solver_message_for_an_unsolvable_spec(local_channel: Path, tmp_path: Path) -> None:
-    done = run_kiln("install", "-p", str(tmp_path / "env"), "-c", str(local_channel), "does-not-exist >=1",
+    done = run_kiln("channel", "install", "-p", str(tmp_path / "env"), "-c", str(local_channel), "does-not-exist >=1",
                     check=False)  # fmt: skip
     assert_user_error(done, "cannot install does-not-exist >=1", "does-not-exist")
 
 
 def test_install_refuses_remote_channels_and_foreign_directories(local_channel: Path, tmp_path: Path) -> None:
-    done = run_kiln("install", "-p", str(tmp_path / "env"), "-c", "https://conda.anaconda.org/conda-forge", "python",
+    done = run_kiln("channel", "install", "-p", str(tmp_path / "env"), "-c", "https://conda.anaconda.org/conda-forge", "python",
                     check=False)  # fmt: skip
     assert_user_error(done, "local channels only")
     occupied = tmp_path / "occupied"
     occupied.mkdir()
     (occupied / "keep.txt").write_text("mine")
-    done = run_kiln("install", "-p", str(occupied), "-c", str(local_channel), "python", check=False)
+    done = run_kiln("channel", "install", "-p", str(occupied), "-c", str(local_channel), "python", check=False)
     assert_user_error(done, "not a conda environment")
     assert [p.name for p in occupied.iterdir()] == ["keep.txt"]
-    done = run_kiln("install", "-p", str(tmp_path / "env"), "-c", str(tmp_path / "occupied"), "python", check=False)
+    done = run_kiln("channel", "install", "-p", str(tmp_path / "env"), "-c", str(tmp_path / "occupied"), "python", check=False)
     assert_user_error(done, "has no index", "kiln channel index")
-    done = run_kiln("install", "-p", str(tmp_path / "env"), "-c", str(local_channel), "python >>3", check=False)
+    done = run_kiln("channel", "install", "-p", str(tmp_path / "env"), "-c", str(local_channel), "python >>3", check=False)
     assert_user_error(done, "invalid package spec `python >>3`")

@@ -132,10 +132,10 @@ def test_install_takes_the_archives_of_an_output_dir(tmp_path, local_channel):
     ws = shutil.copytree(PROJECTS / "workspace-recipes", tmp_path / "ws")
     out = tmp_path / "out"
     assert kiln("build", "--json", "--path", ws / "app", "-o", out).returncode == 0
-    as_channel = kiln("install", "--prefix", tmp_path / "p1", "-c", out, "app")
+    as_channel = kiln("channel", "install", "--prefix", tmp_path / "p1", "-c", out, "app")
     assert as_channel.returncode == 1 and "Traceback" not in as_channel.stderr
-    assert f"help: install the files themselves (`kiln install ... {out}/*.conda`)" in as_channel.stderr
-    proc = kiln("install", "--prefix", tmp_path / "p2", "-c", local_channel, *sorted(out.glob("*.conda")))
+    assert f"help: install the files themselves (`kiln channel install ... {out}/*.conda`)" in as_channel.stderr
+    proc = kiln("channel", "install", "--prefix", tmp_path / "p2", "-c", local_channel, *sorted(out.glob("*.conda")))
     assert proc.returncode == 0, proc.stderr
     run = subprocess.run([tmp_path / "p2" / "bin" / "app"], capture_output=True, text=True, check=True)
     assert run.stdout.startswith("app says: ")

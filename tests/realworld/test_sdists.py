@@ -5,7 +5,7 @@ setup.py only, a C extension, setuptools-scm, flit-core, hatchling with hatch-vc
 poetry-core, license files and package data read at run time. One session fixture
 builds them all (two `kiln build` processes at a time, against the session channel);
 each test then opens an archive, or installs one into a fresh prefix with
-`kiln install` and imports it with that prefix's python.
+`kiln channel install` and imports it with that prefix's python.
 """
 
 from __future__ import annotations

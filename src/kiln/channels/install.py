@@ -1,4 +1,4 @@
-"""``kiln install``: solve specs from local channels and install them into a fresh prefix.
+"""``kiln channel install``: solve specs from local channels and install them into a fresh prefix.
 
 This is how a package built offline is tried: like ``micromamba create -p`` or
 ``pixi exec``, but it reads only local channels, so it never touches the
@@ -38,14 +38,14 @@ class Installed:
 def channel_url(channel: str | Path) -> str:
     """A local channel (directory or ``file://`` URL) as the ``file://`` URL rattler reads.
 
-    Anything that is not on this machine is refused: ``kiln install`` promises
+    Anything that is not on this machine is refused: ``kiln channel install`` promises
     not to reach the network.
     """
     text = str(channel)
     if "://" in text:
         parsed = urlparse(text)
         if parsed.scheme != "file":
-            raise InstallError(f"{text}: kiln install reads local channels only (a directory or a file:// URL)")
+            raise InstallError(f"{text}: kiln channel install reads local channels only (a directory or a file:// URL)")
         path = Path(url2pathname(parsed.path))
     else:
         path = Path(text).expanduser().absolute()
@@ -56,7 +56,7 @@ def channel_url(channel: str | Path) -> str:
             raise InstallError(
                 f"{path} holds package archives but is no channel (no noarch/repodata.json): "
                 "`kiln build -o` writes plain files, as `pixi build -o` does",
-                help=f"install the files themselves (`kiln install ... {path}/*.conda`), "
+                help=f"install the files themselves (`kiln channel install ... {path}/*.conda`), "
                 f"or make a channel with `kiln publish --to DIR` or `kiln channel add DIR {path}/*.conda`",
             )
         raise InstallError(
@@ -96,7 +96,7 @@ def install(
     archives = [Path(s) for s in specs if archive_suffix(Path(s)) and (Path(s).is_file() or os.sep in s)]
     specs = [s for s in specs if Path(s) not in archives]
     if not channels and not archives:
-        raise InstallError("no channel given: kiln install reads only the channels it is given")
+        raise InstallError("no channel given: kiln channel install reads only the channels it is given")
     if not specs and not archives:
         raise InstallError("nothing to install: give at least one package spec")
     prefix = Path(prefix).expanduser().absolute()

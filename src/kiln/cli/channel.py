@@ -1,4 +1,4 @@
-"""``kiln channel bootstrap|add|index`` and ``kiln install``: local channels from the command line."""
+"""``kiln channel bootstrap|add|index|install``: local channels from the command line."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def index_command(directory: Path) -> None:
     index_channel(directory)
 
 
-@click.command("install")
+@channel_group.command("install")
 @click.option("-p", "--prefix", required=True, type=click.Path(path_type=Path), help="Environment to create.")
 @click.option("-c", "--channel", "channels", multiple=True,
               help="Local channel (directory or file:// URL), highest priority first.")
@@ -97,8 +97,13 @@ def install_command(prefix: Path, channels: tuple[str, ...], platform: str | Non
     """Install SPECS from local channels into a fresh environment at PREFIX, to try a built package.
 
     A SPEC may be a package archive (what `kiln build -o` writes): that package is
-    installed. Only local channels are read: nothing is downloaded.
+    installed. Only local channels are read: nothing is downloaded. (`kiln install`
+    without `-p` installs the workspace environment instead.)
     """
+    install_specs(prefix, channels, platform, specs)
+
+
+def install_specs(prefix: Path, channels: tuple[str, ...], platform: str | None, specs: tuple[str, ...]) -> None:
     from kiln.channels.install import install
 
     records = install(prefix, specs, channels, platform=platform)

@@ -34,10 +34,13 @@ from kiln.cli.build import register as _register_build  # noqa: E402
 _register_build(cli)
 
 
-from kiln.cli.channel import channel_group, install_command  # noqa: E402
+from kiln.cli.channel import channel_group  # noqa: E402
+from kiln.cli.environment import install_command, run_command, shell_hook_command  # noqa: E402
 
 cli.add_command(channel_group)
 cli.add_command(install_command)
+cli.add_command(run_command)
+cli.add_command(shell_hook_command)
 
 
 from kiln.cli.migrate import migrate_command  # noqa: E402

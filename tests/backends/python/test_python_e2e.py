@@ -4,7 +4,7 @@ Each project under ``tests/projects/python-*`` is copied, its ``pixi.toml`` turn
 into the project model and configuration pixi would send, and driven through
 ``negotiateCapabilities`` -> ``initialize`` -> ``conda/outputs`` ->
 ``conda/build_v1`` against the session's local channel only. Good packages are
-then installed into a fresh prefix with ``kiln install`` and run.
+then installed into a fresh prefix with ``kiln channel install`` and run.
 """
 
 from __future__ import annotations

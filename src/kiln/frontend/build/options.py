@@ -40,4 +40,7 @@ class BuildOptions:
     clean: bool = False
     render_only: bool = False
     build_dir: Path | None = None
+    editable: bool = False
+    """Ask backends for editable builds of path (mutable) sources, as pixi does for the
+    workspace environment (protocol ``editable``); ``kiln build``/``publish`` keep False."""
     reporter: Reporter = field(default_factory=Reporter)

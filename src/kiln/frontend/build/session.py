@@ -23,6 +23,7 @@ processes :mod:`.pool`, the cache keys :mod:`.cache`, the results :mod:`.results
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -279,15 +280,24 @@ class BuildSession:
 
     # -- building --------------------------------------------------------------------------
 
+    def _editable(self, pkg: Package) -> bool:
+        return self.options.editable and pkg.mutable
+
     def _artifact_components(self, pkg: Package, output: t.CondaOutput) -> dict[str, Any]:
         name = output.metadata.name
-        return artifact_components(
+        components = artifact_components(
             pkg.meta_components,
             output,
             graph.environment_archives(pkg, name),
             {dep_name for _, dep_name in graph.run_only(pkg, name)},
             self.options.package_format,
         )
+        if self._editable(pkg):  # only then: the keys of non-editable builds stay what they were
+            components["editable"] = True
+        override = os.environ.get("BUILD_EDITABLE_PYTHON")
+        if override is not None:  # the python backend's override of the flag changes the archive too
+            components["build_editable_python"] = override
+        return components
 
     def _reuse_reason(self, pkg: Package, output_name: str) -> str:
         """Why a cached output still holds although something it needs at run time was rebuilt."""
@@ -353,7 +363,7 @@ class BuildSession:
                 work_directory=str(work_dir),
                 channels=self.channels,
                 package_format=self.options.package_format,
-                editable=False,
+                editable=self._editable(pkg),
             )
         )
         _check_result(meta, result)

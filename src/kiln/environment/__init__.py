@@ -1,0 +1,1 @@
+"""The workspace environment (pixi's ``pixi install``/``pixi run``): built, solved, locked, activated."""
