@@ -13,6 +13,8 @@ from pathlib import Path
 
 from tests.conftest import PROJECTS, kiln_exe
 
+from kiln.backends import BUILTIN
+
 WORKSPACE = """\
 [workspace]
 name = "w"
@@ -64,6 +66,10 @@ def test_a_dynamic_version_says_to_set_it_in_package(tmp_path):
     ]
 
 
+#: Every backend of the registry, as the hint lists them (sorted).
+SHIPPED = ", ".join(f"`{name}`" for name in sorted(BUILTIN))
+
+
 def test_a_misspelt_backend_names_the_nearest_of_kilns_own(tmp_path, local_channel):
     root = project(tmp_path, backend="pixi-build-pyhton", channels=f'["{local_channel}"]')
     lines = error(kiln("build", "--no-progress", "--path", root, "-o", tmp_path / "out"))
@@ -71,7 +77,7 @@ def test_a_misspelt_backend_names_the_nearest_of_kilns_own(tmp_path, local_chann
     assert "No candidates were found for pixi-build-pyhton" in lines[0]
     assert lines[-2:] == [
         "  help: did you mean `pixi-build-python`?",
-        "        kiln ships `pixi-build-python`, `pixi-build-rattler-build`; any other backend (such as "
+        f"        kiln ships {SHIPPED}; any other backend (such as "
         "`pixi-build-pyhton`) is installed from conda channels: list them in `[package.build.backend] channels = "
         "[...]` or in `[workspace] channels`, or pass `--channel`",
     ]
@@ -84,7 +90,7 @@ def test_a_backend_kiln_does_not_ship_and_no_channel_says_how_to_add_channels(tm
         f"error: {root / 'pixi.toml'}:12: the build backend 'pixi-build-cmake' is not one of kiln's and no channels "
         "are configured to install it from (key `package.build.backend.name`)"
     )
-    assert "kiln ships `pixi-build-python`, `pixi-build-rattler-build`; any other backend" in lines[-1]
+    assert f"kiln ships {SHIPPED}; any other backend" in lines[-1]
 
 
 def test_build_at_a_workspace_root_lists_the_packages_below_it(tmp_path):

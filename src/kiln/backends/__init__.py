@@ -32,9 +32,11 @@ RATTLER_BUILD = BuiltinBackend(
     "pixi-build-rattler-build", "kiln.backends.rattler_build.backend:create", "kiln.cli.backends:rattler_build"
 )
 PYTHON = BuiltinBackend("pixi-build-python", "kiln.backends.python.entry:create", "kiln.cli.backends:python")
+ROS = BuiltinBackend("pixi-build-ros", "kiln.backends.ros.entry:create", "kiln.cli.backends:ros")
+MOJO = BuiltinBackend("pixi-build-mojo", "kiln.backends.mojo.entry:create", "kiln.cli.backends:mojo")
 
 #: Every backend kiln ships, by name.
-BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON)}
+BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, ROS, MOJO)}
 
 #: File names that are a recipe themselves (``kiln build --path recipe.yaml``).
 RECIPE_NAMES = ("recipe.yaml", "recipe.yml")

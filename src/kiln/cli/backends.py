@@ -15,6 +15,8 @@ DESCRIPTORS: dict[str, BackendDescriptor] = {b.name: BackendDescriptor(b.name, b
 
 RATTLER_BUILD = DESCRIPTORS[backends.RATTLER_BUILD.name]
 PYTHON = DESCRIPTORS[backends.PYTHON.name]
+ROS = DESCRIPTORS[backends.ROS.name]
+MOJO = DESCRIPTORS[backends.MOJO.name]
 
 
 def rattler_build() -> None:
@@ -23,6 +25,14 @@ def rattler_build() -> None:
 
 def python() -> None:
     run(PYTHON)
+
+
+def ros() -> None:
+    run(ROS)
+
+
+def mojo() -> None:
+    run(MOJO)
 
 
 def run_named(name: str) -> None:
