@@ -84,10 +84,10 @@ def test_a_misspelt_backend_names_the_nearest_of_kilns_own(tmp_path, local_chann
 
 
 def test_a_backend_kiln_does_not_ship_and_no_channel_says_how_to_add_channels(tmp_path):
-    root = project(tmp_path, backend="pixi-build-mojo")
+    root = project(tmp_path, backend="pixi-build-go")
     lines = error(kiln("build", "--no-progress", "--path", root, "-o", tmp_path / "out"))
     assert lines[0] == (
-        f"error: {root / 'pixi.toml'}:12: the build backend 'pixi-build-mojo' is not one of kiln's and no channels "
+        f"error: {root / 'pixi.toml'}:12: the build backend 'pixi-build-go' is not one of kiln's and no channels "
         "are configured to install it from (key `package.build.backend.name`)"
     )
     assert f"kiln ships {SHIPPED}; any other backend" in lines[-1]

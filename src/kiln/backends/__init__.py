@@ -35,9 +35,11 @@ PYTHON = BuiltinBackend("pixi-build-python", "kiln.backends.python.entry:create"
 R = BuiltinBackend("pixi-build-r", "kiln.backends.r.entry:create", "kiln.cli.backends:r")
 RUST = BuiltinBackend("pixi-build-rust", "kiln.backends.rust.entry:create", "kiln.cli.backends:rust")
 CMAKE = BuiltinBackend("pixi-build-cmake", "kiln.backends.cmake.entry:create", "kiln.cli.backends:cmake")
+ROS = BuiltinBackend("pixi-build-ros", "kiln.backends.ros.entry:create", "kiln.cli.backends:ros")
+MOJO = BuiltinBackend("pixi-build-mojo", "kiln.backends.mojo.entry:create", "kiln.cli.backends:mojo")
 
 #: Every backend kiln ships, by name.
-BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R, RUST, CMAKE)}
+BUILTIN: dict[str, BuiltinBackend] = {b.name: b for b in (RATTLER_BUILD, PYTHON, R, RUST, CMAKE, ROS, MOJO)}
 
 #: File names that are a recipe themselves (``kiln build --path recipe.yaml``).
 RECIPE_NAMES = ("recipe.yaml", "recipe.yml")

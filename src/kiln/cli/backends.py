@@ -18,6 +18,8 @@ PYTHON = DESCRIPTORS[backends.PYTHON.name]
 R = DESCRIPTORS[backends.R.name]
 RUST = DESCRIPTORS[backends.RUST.name]
 CMAKE = DESCRIPTORS[backends.CMAKE.name]
+ROS = DESCRIPTORS[backends.ROS.name]
+MOJO = DESCRIPTORS[backends.MOJO.name]
 
 
 def rattler_build() -> None:
@@ -38,6 +40,14 @@ def rust() -> None:
 
 def cmake() -> None:
     run(CMAKE)
+
+
+def ros() -> None:
+    run(ROS)
+
+
+def mojo() -> None:
+    run(MOJO)
 
 
 def run_named(name: str) -> None:

@@ -1,0 +1,1 @@
+"""pixi-build-mojo: conda packages of Mojo binaries and packages."""

@@ -1,0 +1,1 @@
+"""pixi-build-ros: conda packages from ROS packages (``package.xml``), RoboStack style."""
