@@ -303,3 +303,20 @@ def test_a_path_source_in_another_workspace(tmp_path: Path, local_channel: Path)
     assert (tmp_path / "ws" / ".pixi" / "channel-v0").is_dir()
     shutil.rmtree(root / ".pixi" / "envs")
     assert "without solving" in kiln(root, "install").stderr
+
+
+def test_an_up_to_date_run_loads_only_what_running_needs(tmp_path: Path, local_channel: Path):
+    """The edit-and-run loop: in an up-to-date environment `kiln run` imports neither click,
+    the front end, py-rattler, nor the stdlib's heavier modules (its speed is in bench/)."""
+    import sys
+
+    root = plain_workspace(tmp_path, local_channel, '[tasks]\nhello = "echo hi"\n')
+    assert kiln(root, "run", "hello").stdout == "hi\n"  # installs first
+    exe = str(Path(sys.executable).parent / "kiln")
+    done = subprocess.run([sys.executable, "-X", "importtime", exe, "run", "hello"], cwd=root,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout == "hi\n"
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "import time:" in line}
+    heavy = {"click", "rattler", "kiln.frontend", "kiln.cli.main", "json", "re", "pathlib", "subprocess", "typing"}
+    assert loaded & heavy == set(), sorted(loaded & heavy)
+    assert "kiln.environment.stamp" in loaded  # the fast path really ran

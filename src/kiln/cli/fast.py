@@ -10,12 +10,11 @@ the full command line, which behaves the same.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 
-def _parse(args: list[str]) -> tuple[Path | None, str | None, list[str]] | None:
+def _parse(args: list[str]) -> tuple[str | None, str | None, list[str]] | None:
     """``[--manifest-path P] [-e ENV] WORDS...`` as ``kiln run`` reads them; None for anything else."""
-    manifest: Path | None = None
+    manifest: str | None = None
     env: str | None = None
     i = 0
     while i < len(args) and args[i].startswith("-"):
@@ -29,7 +28,7 @@ def _parse(args: list[str]) -> tuple[Path | None, str | None, list[str]] | None:
             value = args[i + 1]
             i += 1
         if name == "--manifest-path":
-            manifest = Path(value)
+            manifest = value
         else:
             env = value
         i += 1

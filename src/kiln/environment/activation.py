@@ -8,7 +8,6 @@ packages' ``etc/conda/activate.d/*.sh`` scripts, then the manifest's
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 
 from kiln.environment.spec import EnvironmentSpec
 

@@ -9,13 +9,13 @@ from the manifest itself.
 
 from __future__ import annotations
 
-import shlex
-import shutil
-import subprocess
-from pathlib import Path
-from typing import Any
+import os
 
 from kiln.errors import KilnError
+
+TYPE_CHECKING = False  # an up-to-date `kiln run` imports this module: keep typing, pathlib, subprocess off it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class UnknownTask(KilnError):
@@ -44,10 +44,10 @@ def run(plan: dict[str, Any], words: list[str]) -> int:
     """Run ``words`` (a task name and extra arguments, or a command); its exit code."""
     name, args = words[0], words[1:]
     tasks: dict[str, dict[str, Any]] = plan["tasks"]
-    root = Path(plan["root"])
+    root = plan["root"]
     if name not in tasks:
-        path = str(Path(plan["prefix"]) / "bin") + ":" + __import__("os").environ.get("PATH", "")
-        if shutil.which(name, path=path) is None and not Path(name).is_file():
+        path = os.path.join(plan["prefix"], "bin") + ":" + os.environ.get("PATH", "")
+        if _which(name, path=path) is None and not os.path.isfile(name):
             known = ", ".join(sorted(tasks)) or "none"
             raise UnknownTask(
                 f"`{name}` is neither a task of the environment `{plan['env']}` nor a command in it",
@@ -59,8 +59,10 @@ def run(plan: dict[str, Any], words: list[str]) -> int:
         task = tasks[step]
         command = task["cmd"]
         if step == name and args:
+            import shlex
+
             command += " " + " ".join(shlex.quote(a) for a in args)
-        cwd = Path(task["cwd"]) if task["cwd"] else root
+        cwd = task["cwd"] or root
         code = _shell(plan, command, cwd, task["env"], [], last=step == steps[-1])
         if code != 0:
             return code
@@ -89,29 +91,43 @@ def _order(plan: dict[str, Any], start: str) -> list[str]:
         from kiln.conda.platforms import current_platform
         from kiln.environment.spec import check_no_cycle, read_environment
 
+        from pathlib import Path
+
         spec = read_environment(Path(plan["manifest"]), plan["env"], current_platform())
         check_no_cycle(spec.tasks, start)  # raises, at the manifest's line
         raise KilnError(f"the tasks of {plan['manifest']} changed while kiln ran")
     return order
 
 
-def _shell(plan: dict[str, Any], command: str, cwd: Path, env: dict[str, str], argv: list[str], *, last: bool) -> int:
+def _which(name: str, path: str | None = None) -> str | None:
+    """``shutil.which`` for POSIX, without importing shutil (its fnmatch pulls in ``re``)."""
+    if os.sep in name:
+        return name if os.access(name, os.X_OK) and not os.path.isdir(name) else None
+    for directory in (path if path is not None else os.environ.get("PATH", "")).split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
+    return None
+
+
+def _shell(plan: dict[str, Any], command: str, cwd: str, env: dict[str, str], argv: list[str], *, last: bool) -> int:
     """Run ``command`` in bash after the activation; the last one replaces this process
     (its exit code is then kiln's, and kiln's own exit costs nothing)."""
-    import os
     import sys
 
     lines = [plan["activation"]]
     lines += [f'export {k}="{v}"' for k, v in env.items()]
     lines.append(command)
     script = "\n".join(lines)
-    shell = shutil.which(os.environ.get("KILN_TASK_SHELL") or "bash")
+    shell = _which(os.environ.get("KILN_TASK_SHELL") or "bash")
     if shell is None:
         raise KilnError("cannot run the task: no `bash` on PATH")
     argv = [shell, "-c", script, "kiln-run", *argv]
-    if not cwd.is_dir():
+    if not os.path.isdir(cwd):
         raise KilnError(f"the task's directory {cwd} does not exist", help="check the task's `cwd`")
     if not last:
+        import subprocess
+
         return subprocess.run(argv, cwd=cwd).returncode
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
