@@ -1,4 +1,4 @@
-"""Helpers for tests of generating backends (ros, mojo): a backend in-process on a case's inputs."""
+"""Helpers for tests of generating backends: a backend in-process on a case's inputs, and one way to call generate_recipe."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from tests.upstream_cases import snapshot_body
 from kiln.backend import yaml
 from kiln.backends.mojo import build_script
 from kiln.backends.mojo.backend import MojoBackend
-from kiln.backends.mojo.config import Artifacts, MojoBin, MojoPkg
+from kiln.backends.mojo.config import Artifacts, MojoPkg
 
 RECIPES = Path(__file__).parents[2] / "data" / "upstream" / "recipes"
 CURRENT = RECIPES / "current" / "mojo"

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from kiln.protocol import types as t
+from tests.backends.generating import generate  # noqa: F401 (re-exported: one way to drive generate_recipe)
 
 DEFAULT_MODEL = {"name": "r-testpkg", "version": "1.0.0", "targets": {"defaultTarget": {}}}
 
@@ -37,12 +38,3 @@ def make_backend(
     return RBackend(params)
 
 
-def generate(backend, *, host_platform: str = "linux-64", build_platform: str = "linux-64", variant_keys=()):
-    return backend.generate_recipe(
-        backend.config_for(host_platform),
-        host_platform=host_platform,
-        build_platform=build_platform,
-        variant_keys=frozenset(variant_keys),
-        editable=False,
-        channels=[],
-    )

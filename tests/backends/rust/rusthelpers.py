@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from kiln.protocol import types as t
+from tests.backends.generating import generate  # noqa: F401 (re-exported: one way to drive generate_recipe)
 
 #: Used where a test needs a project model but gives none.
 DEFAULT_MODEL = {"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {}}}
@@ -37,17 +38,6 @@ def make_backend(
         target_configuration=target_config,
     )
     return RustBackend(params, system_env=system_env or {})
-
-
-def generate(backend, *, host_platform: str = "linux-64", build_platform: str = "linux-64", variant_keys=()):
-    return backend.generate_recipe(
-        backend.config_for(host_platform),
-        host_platform=host_platform,
-        build_platform=build_platform,
-        variant_keys=frozenset(variant_keys),
-        editable=False,
-        channels=[],
-    )
 
 
 def recipe_data(backend, **kwargs) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 from tests.backends.rust.test_rust_e2e import kiln_build
 from tests.conftest import PROJECTS
 
