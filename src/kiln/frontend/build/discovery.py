@@ -29,12 +29,25 @@ class Discovered:
     manifest_path: Path
     """What ``initialize.manifestPath`` gets: the manifest, recipe file or ROS package dir."""
     source_dir: Path
-    project_model: t.ProjectModel | None = None
-    configuration: Any = None
-    target_configuration: dict[str, Any] | None = None
-    package_name: str | None = None
     package: PackageManifest | None = None
     """The manifest's ``[package]`` as read; None for a bare recipe or a ROS package."""
+
+    # what the backend is told, all of it the manifest's (nothing for a bare recipe)
+    @property
+    def project_model(self) -> t.ProjectModel | None:
+        return self.package.project_model if self.package else None
+
+    @property
+    def configuration(self) -> Any:
+        return self.package.configuration if self.package else None
+
+    @property
+    def target_configuration(self) -> dict[str, Any] | None:
+        return self.package.target_configuration if self.package else None
+
+    @property
+    def package_name(self) -> str | None:
+        return self.package.name if self.package else None
 
 
 def find_recipe_in(directory: Path) -> Path | None:
@@ -158,9 +171,5 @@ def _from_manifest(manifest: Path) -> Discovered | None:
         package.backend_name,
         manifest_path=manifest,
         source_dir=package.source_dir,
-        project_model=package.project_model,
-        configuration=package.configuration,
-        target_configuration=package.target_configuration,
-        package_name=package.name,
         package=package,
     )
