@@ -13,13 +13,14 @@ the same ``workDirectory``; the prefixes keep their paths (``incremental``).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 from kiln.backend.compilers import compiler_items
 from kiln.backend.generated import GeneratedRecipe
 from kiln.backend.intermediate import GeneratingBackend
-from kiln.backend.recipe import Script
+from kiln.backend.recipe import Recipe, Script
 from kiln.backend.rendering import RecipeRequest
 from kiln.backends.cmake import build_script, inputs
 from kiln.backends.cmake.config import CMakeConfig
@@ -37,8 +38,6 @@ BUILD_DIR = "build"
 class CMakeBackend(GeneratingBackend):
     config_type = CMakeConfig
     incremental = True
-    #: The script's working directory while a build's recipe is generated (not in conda/outputs).
-    _script_cwd: str | None = None
 
     def generate_recipe(
         self,
@@ -61,7 +60,6 @@ class CMakeBackend(GeneratingBackend):
             env=self.script_env(config),
             secrets=list(recipe.build.script.secrets),
             content=[content],
-            cwd=self._script_cwd,
         )
         return gen
 
@@ -69,15 +67,16 @@ class CMakeBackend(GeneratingBackend):
         if not request.for_build:
             return super().prepare_recipe(request)
         self._check_cmakelists()
-        script_dir = request.work_dir / SCRIPT_DIR
         # an interrupted configure leaves no build.ninja: start that folder over
         self._forget_unfinished_configure(request.work_dir)
-        script_dir.mkdir(parents=True, exist_ok=True)
-        self._script_cwd = str(script_dir)
-        try:
-            return super().prepare_recipe(request)
-        finally:
-            self._script_cwd = None
+        (request.work_dir / SCRIPT_DIR).mkdir(parents=True, exist_ok=True)
+        return super().prepare_recipe(request)
+
+    def recipe_for_build(self, recipe: Recipe, request: RecipeRequest) -> Recipe:
+        """Run the script in ``<workDirectory>/work``, as pixi does: its ``build`` folder (CMake's
+        cache, ninja's state) survives there, so a rebuild recompiles only what changed."""
+        script = dataclasses.replace(recipe.build.script, cwd=str(request.work_dir / SCRIPT_DIR))
+        return dataclasses.replace(recipe, build=dataclasses.replace(recipe.build, script=script))
 
     def build_input_globs(self, config: CMakeConfig, work_dir: Path, editable: bool) -> list[str]:
         return inputs.build_input_globs(self._build_dir(work_dir), config.extra_input_globs)
