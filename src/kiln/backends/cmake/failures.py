@@ -17,26 +17,27 @@ def _clean(line: str) -> str:
     return re.sub(r"^\s*[│╭╰├]\s?", "", line).rstrip()
 
 
+def _first_block(lines: list[str], start: re.Pattern[str], stops: tuple[str, ...]) -> list[str] | None:
+    """The first line ``start`` matches and the lines explaining it, up to a line that
+    begins with one of ``stops`` or starts another such block."""
+    for i, line in enumerate(lines):
+        if start.match(line):
+            block = [line]
+            for following in lines[i + 1 : i + MAX_LINES]:
+                if following.startswith(stops) or start.match(following):
+                    break
+                block.append(following)
+            return block
+    return None
+
+
 def compiler_error(log: list[str]) -> str | None:
     """The first compiler error with the lines that explain it, else CMake's, else the linker's."""
     lines = [_clean(line) for line in log]
-    for i, line in enumerate(lines):
-        if COMPILER_ERROR.match(line):
-            block = [line]
-            for following in lines[i + 1 : i + MAX_LINES]:
-                if following.startswith(("ninja:", "[", "FAILED:")) or COMPILER_ERROR.match(following):
-                    break
-                block.append(following)
-            return "\n".join(block).rstrip()
-    for i, line in enumerate(lines):
-        if CMAKE_ERROR.match(line):
-            block = [line]
-            for following in lines[i + 1 : i + MAX_LINES]:
-                if following.startswith(("-- ", "FAILED:", "ninja:")) or CMAKE_ERROR.match(following):
-                    break
-                block.append(following)
-            return "\n".join(block).strip()
-    for line in lines:
-        if LINKER_ERROR.match(line):
-            return line
-    return None
+    block = _first_block(lines, COMPILER_ERROR, ("ninja:", "[", "FAILED:"))
+    if block is not None:
+        return "\n".join(block).rstrip()
+    block = _first_block(lines, CMAKE_ERROR, ("-- ", "FAILED:", "ninja:"))
+    if block is not None:
+        return "\n".join(block).strip()
+    return next((line for line in lines if LINKER_ERROR.match(line)), None)
