@@ -8,7 +8,7 @@ a match-spec string, a ``${{ ... }}`` template, or a :class:`Conditional`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
 from kiln.backend import yaml
@@ -245,6 +245,10 @@ class Recipe:
 
     def to_yaml(self) -> str:
         return yaml.dump(self.to_data())
+
+    def with_script(self, **changes: Any) -> Recipe:
+        """A copy whose ``build.script`` has ``changes`` (``cwd=``, ``content=``, ...)."""
+        return replace(self, build=replace(self.build, script=replace(self.build.script, **changes)))
 
     def uses_v3_features(self) -> bool:
         """Whether rendering needs repodata revision v3 (spec §1.12)."""

@@ -13,7 +13,6 @@ the same ``workDirectory``; the prefixes keep their paths (``incremental``).
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -75,8 +74,7 @@ class CMakeBackend(GeneratingBackend):
     def recipe_for_build(self, recipe: Recipe, request: RecipeRequest) -> Recipe:
         """Run the script in ``<workDirectory>/work``, as pixi does: its ``build`` folder (CMake's
         cache, ninja's state) survives there, so a rebuild recompiles only what changed."""
-        script = dataclasses.replace(recipe.build.script, cwd=str(request.work_dir / SCRIPT_DIR))
-        return dataclasses.replace(recipe, build=dataclasses.replace(recipe.build, script=script))
+        return recipe.with_script(cwd=str(request.work_dir / SCRIPT_DIR))
 
     def build_input_globs(self, config: CMakeConfig, work_dir: Path, editable: bool) -> list[str]:
         return inputs.build_input_globs(self._build_dir(work_dir), config.extra_input_globs)

@@ -8,7 +8,6 @@ ones become secrets: names in the recipe, values never); and one ``cargo install
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import Mapping
@@ -73,8 +72,7 @@ class RustBackend(GeneratingBackend):
             link = f'if not exist "{keep}" mkdir "{keep}"\nmklink /J target "{keep}"'
         else:
             link = f'mkdir -p "{keep}" && ln -sfn "{keep}" target'
-        script = dataclasses.replace(recipe.build.script, content=[link, *recipe.build.script.content])
-        return dataclasses.replace(recipe, build=dataclasses.replace(recipe.build, script=script))
+        return recipe.with_script(content=[link, *recipe.build.script.content])
 
     def explain_failure(self, exc: BuildFailedError, request: RecipeRequest) -> BuildFailedError:
         """Lead with rustc's (or cargo's) own first error instead of the log tail."""
