@@ -16,7 +16,7 @@ import msgspec
 
 from kiln.backend.config import parse_config, replace_if_nonempty, validate_target_configs
 from kiln.backend.rendering import PreparedRecipe, RecipeRequest, RenderingBackend
-from kiln.backends import RECIPE_CANDIDATES
+from kiln.backends import RECIPE_CANDIDATES, RECIPE_NAMES
 from kiln.errors import ConfigurationError, KilnError
 from kiln.protocol import types as t
 
@@ -49,7 +49,7 @@ class RattlerBuildConfig(msgspec.Struct, rename="kebab", forbid_unknown_fields=T
 def find_recipe(manifest_path: str | os.PathLike, source_dir: str | os.PathLike, configured: str | None) -> str:
     """The recipe file: the manifest itself, the configured one, or the first candidate."""
     manifest, source = os.fspath(manifest_path), os.fspath(source_dir)
-    if os.path.basename(manifest) in ("recipe.yaml", "recipe.yml") and os.path.isfile(manifest):
+    if os.path.basename(manifest) in RECIPE_NAMES and os.path.isfile(manifest):
         return manifest
     if configured:
         path = os.path.realpath(os.path.join(source, configured))

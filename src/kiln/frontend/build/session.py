@@ -34,6 +34,7 @@ from typing import Any
 import msgspec
 
 from kiln.backend.specs import binary_item
+from kiln.backends import RECIPE_NAMES
 from kiln.channels.index import ARCHIVE_SUFFIXES
 from kiln.errors import BackendError, BackendNotFoundError, KilnError, ManifestError
 from kiln.frontend.build import graph
@@ -520,7 +521,7 @@ def _label_of(found: Discovered) -> str:
     """What a package without a manifest name is called: its recipe's package name,
     else its directory's name."""
     manifest = found.manifest_path
-    if manifest.name in ("recipe.yaml", "recipe.yml"):
+    if manifest.name in RECIPE_NAMES:
         parent = manifest.parent
         return recipe_package_name(manifest) or (parent.parent if parent.name == "recipe" else parent).name
     return found.source_dir.name
