@@ -46,6 +46,18 @@ def _parse_package_format(value: str | None):
     return PackageFormat(archive_type=kind, compression_level=level)
 
 
+def _check_scheduler(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from kiln.errors import KilnError
+    from kiln.frontend.build.cluster import check_scheduler
+
+    try:
+        return check_scheduler(value)
+    except KilnError as exc:
+        raise click.BadParameter(exc.message.removeprefix("--scheduler "), param_hint="--scheduler") from None
+
+
 def build_options(f):
     options = [
         click.option("--path", "--manifest-path", "path", type=click.Path(path_type=Path), default=None,
@@ -65,7 +77,7 @@ def build_options(f):
         click.option("--channel", "channels", multiple=True, help="Extra channel (URL or directory), before the workspace's."),
         click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
                      help="Independent packages built at once."),
-        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local:N",
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local:N", callback=_check_scheduler,
                      help="Build on a Dask cluster (its scheduler's address), or on N local worker processes; "
                           "needs `pip install 'kiln[dask]'`."),
         click.option("--force", is_flag=True, help="Rebuild even what is cached."),

@@ -40,6 +40,8 @@ _LOCAL = re.compile(r"local:(\d+)")
 #: Packages in flight at once: each waits in a thread of the caller; the scheduler queues them.
 WIDTH = 256
 CONNECT_TIMEOUT = "10s"
+#: ``dask scheduler``'s port when the address names none.
+DEFAULT_PORT = 8786
 
 
 def check_scheduler(value: str) -> str:
@@ -64,6 +66,34 @@ def _import_distributed() -> Any:
             help="install kiln's optional extra: pip install 'kiln[dask]'",
         ) from None
     return distributed
+
+
+def _check_workers(client: Any, scheduler: str) -> None:
+    """Every worker has this kiln. Asked with a function of the standard library: a task
+    that names kiln's own would bring down a worker without kiln as it unpacks it."""
+    from importlib.metadata import version
+
+    from kiln import __version__
+
+    found = client.run(version, "kiln", on_error="return")
+    wrong = {w: v for w, v in found.items() if v != __version__}
+    if wrong:
+        said = ", ".join(f"{w} ({'no kiln' if isinstance(v, BaseException) else 'kiln ' + v})" for w, v in sorted(wrong.items()))
+        raise KilnError(
+            f"the Dask workers of {scheduler} must run kiln {__version__}: {said}",
+            help="install the same kiln on every worker (pip install 'kiln[dask]'): what is built must not depend on where",
+        )
+
+
+def _probe(address: str) -> None:
+    """Fail at once when nothing listens there (Dask would retry for its whole timeout)."""
+    import socket
+
+    if not address.startswith("tcp://"):
+        return
+    host, _, port = address.removeprefix("tcp://").partition(":")
+    with socket.create_connection((host, int(port or DEFAULT_PORT)), timeout=3):
+        pass
 
 
 def _on_worker(task: RemoteTask, archives: list[bytes], topic: str, cancel: str) -> dict[str, Any]:
@@ -126,6 +156,7 @@ class DaskExecutor:
                     )  # fmt: skip
                     client = distributed.Client(self._cluster, timeout=CONNECT_TIMEOUT)
                 else:
+                    _probe(self.scheduler)
                     client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             except OSError as exc:  # TimeoutError included: nothing answers there
                 raise KilnError(
@@ -133,6 +164,11 @@ class DaskExecutor:
                     help="start one with `dask scheduler` and workers with `dask worker <address>` "
                     "(kiln installed on each), or try `--scheduler local:2`",
                 ) from None
+            try:
+                _check_workers(client, self.scheduler)
+            except BaseException:
+                client.close()
+                raise
             client.subscribe_topic(self._topic, self._on_event)
             self._event = distributed.Event(self._cancel, client=client)
             self._client = client
@@ -181,6 +217,13 @@ class DaskExecutor:
             raise KilnError(
                 f"{name}: every Dask worker that started its build died ({exc})",
                 help="the build may need more memory than a worker has; see the workers' logs",
+            ) from None
+        except ImportError as exc:  # raised on the worker, when it unpacks the task
+            if not (exc.name or "").startswith("kiln"):
+                raise
+            raise KilnError(
+                f"{name}: a Dask worker of {self.scheduler} cannot import kiln ({exc})",
+                help="install kiln (the same version as here) on every worker",
             ) from None
         except (distributed.CancelledError, OSError) as exc:
             if self._stopped:

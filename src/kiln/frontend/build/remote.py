@@ -39,6 +39,8 @@ from kiln.protocol import types as t
 
 #: Log lines a failed task brings back (the local client keeps as many).
 LOG_LINES = 200
+#: Tools' caches next to the sources: never an input, and no worker needs them.
+CACHE_EXCLUDES = ("!.tox/**", "!.nox/**", "!.mypy_cache/**", "!.pytest_cache/**", "!.ruff_cache/**")
 
 
 @dataclass
@@ -90,25 +92,17 @@ def pack(job: BuildJob, *, backend: str, backend_version: str | None, backend_ch
     pkg = job.package
     source_dir = Path(os.path.abspath(pkg.source_dir))
     manifest = Path(os.path.abspath(pkg.found.manifest_path))
-    globs = with_exclusions(["**", *job.source_globs, *GENERATED_EXCLUDES], source_dir, job.ignore)
-    files = {rel: Path(entry.path) for rel, entry in walk_globs(source_dir, globs) if entry.is_file()}
-    depth = max((rel.count("../") for rel in files), default=0)
-    root = source_dir.parents[depth - 1] if depth else source_dir
-    anchors = [str(root), str(manifest.parent if manifest.is_file() else manifest)]
-    root = Path(os.path.commonpath(anchors))
-    members = {_relative(Path(os.path.normpath(source_dir / rel)), root): path for rel, path in files.items()}
-    if manifest.is_file():
-        members.setdefault(_relative(manifest, root), manifest)
+    root, members = source_members(source_dir, manifest, job.source_globs, job.ignore)
     workspace = Path(os.path.abspath(pkg.found.package.workspace.root)) if _has_workspace(pkg) else None
     params = job.params
-    archives = [a for a in job.environment]
+    archives = list(job.environment)
     task = RemoteTask(
         label=pkg.label,
         backend=backend,
         backend_version=backend_version,
         backend_channels=backend_channels,
         additional=additional,
-        tree=_tar(members),
+        tree=tar_members(members),
         manifest=_relative(manifest, root),
         source=_relative(source_dir, root),
         workspace=_relative(workspace, root) if workspace is not None and _is_below(workspace, root) else "",
@@ -125,6 +119,24 @@ def pack(job: BuildJob, *, backend: str, backend_version: str | None, backend_ch
     return task, [a.path for a in archives]
 
 
+def source_members(source_dir: Path, manifest: Path, globs: list[str], ignore: list[str]) -> tuple[Path, dict[str, Path]]:
+    """The files a build elsewhere needs, by their path below the returned root: all of
+    ``source_dir`` but what builds and tools write there, the files ``globs`` (known
+    input globs) reach above it, and the manifest, wherever it is."""
+    patterns = ["**", *globs, *GENERATED_EXCLUDES, *CACHE_EXCLUDES]
+    if (source_dir / "Cargo.toml").is_file():
+        patterns.append("!target/**")  # cargo's own build directory
+    patterns = with_exclusions(patterns, source_dir, ignore)
+    files = {rel: Path(entry.path) for rel, entry in walk_globs(source_dir, patterns) if entry.is_file()}
+    depth = max((rel.count("../") for rel in files), default=0)
+    root = source_dir.parents[depth - 1] if depth else source_dir
+    root = Path(os.path.commonpath([str(root), str(manifest.parent if manifest.is_file() else manifest)]))
+    members = {_relative(Path(os.path.normpath(source_dir / rel)), root): path for rel, path in files.items()}
+    if manifest.is_file():
+        members.setdefault(_relative(manifest, root), manifest)
+    return root, members
+
+
 def _has_workspace(pkg: Any) -> bool:
     package = pkg.found.package
     return package is not None and package.workspace is not None and package.workspace.root is not None
@@ -139,7 +151,7 @@ def _relative(path: Path, root: Path) -> str:
     return "" if rel == "." else rel
 
 
-def _tar(members: dict[str, Path]) -> bytes:
+def tar_members(members: dict[str, Path]) -> bytes:
     """The files as a tar (sorted, owner-less; symbolic links followed, so that one
     pointing out of the tree still arrives)."""
     buffer = io.BytesIO()
