@@ -108,11 +108,11 @@ def _on_worker(task: RemoteTask, archives: list[bytes], topic: str, cancel: str)
     def on_log(lines: list[str]) -> None:
         worker.log_event(topic, {"label": task.label, "lines": lines})
 
-    def cancelled() -> bool:
+    def cancelled() -> bool:  # called from this (the task's) thread: Dask's objects work here
         try:
             return event.is_set()
-        except Exception:  # the scheduler went away: nobody is waiting for this build any more
-            return True
+        except Exception:  # a missed poll is no reason to kill a build; the next one asks again
+            return False
 
     return run_task(task, archives, WorkerContext(worker.address, on_log, cancelled))
 

@@ -198,15 +198,18 @@ def _build(task: RemoteTask, archives: list[bytes], scratch: Path, context: Work
     with tarfile.open(fileobj=io.BytesIO(task.tree), mode="r") as tar:
         tar.extractall(tree, filter="data")
     output = msgspec.convert(task.output, t.CondaBuildV1Output)
-    channel = LocalChannel(scratch / "channel", [output.subdir])
-    incoming = scratch / "incoming"
-    incoming.mkdir()
-    for (name, subdir, sha256), data in zip(task.archives, archives, strict=True):
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise KilnError(f"{task.label}: the archive {name} arrived damaged (sha256 mismatch)")
-        (incoming / name).write_bytes(data)
-        channel.add(incoming / name, subdir, sha256)
-    channel.index()
+    channels = list(task.channels)
+    if task.archives:  # the workspace channel's share of this build, listed first as there
+        channel = LocalChannel(scratch / "channel", [output.subdir])
+        incoming = scratch / "incoming"
+        incoming.mkdir()
+        for (name, subdir, sha256), data in zip(task.archives, archives, strict=True):
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise KilnError(f"{task.label}: the archive {name} arrived damaged (sha256 mismatch)")
+            (incoming / name).write_bytes(data)
+            channel.add(incoming / name, subdir, sha256)
+        channel.index()
+        channels.insert(0, channel.url)
     command = resolve_backend(
         task.backend, version=task.backend_version, channels=task.backend_channels, additional=task.additional
     )
@@ -226,47 +229,37 @@ def _build(task: RemoteTask, archives: list[bytes], scratch: Path, context: Work
             context.on_log(lines)
 
     proc = BackendProcess(list(command.argv), env=command.env, on_stderr=on_line, new_session=True)
-    done = threading.Event()
+    outcome: dict[str, Any] = {}
+    finished = threading.Event()
 
-    def watch() -> None:  # the caller gave up (Ctrl-C): end the build now, with its children
-        while not done.wait(0.5):
-            flush()
-            if context.cancelled():
-                proc.kill()
-                return
+    def converse() -> None:
+        try:
+            outcome["result"] = _converse(proc, task, tree, scratch, output, channels)
+        except BaseException as exc:  # raised again in the task's thread
+            outcome["error"] = exc
+        finally:
+            finished.set()
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+    # the protocol runs on a thread of its own; the task's thread (the one an engine's
+    # calls work from) forwards the log and ends the build when the caller gives up
+    talker = threading.Thread(target=converse, daemon=True)
+    talker.start()
+    cancelled = False
     try:
-        proc.negotiate_capabilities()
-        proc.initialize(
-            t.InitializeParams(
-                manifest_path=str(tree / task.manifest),
-                source_directory=str(tree / task.source),
-                workspace_directory=str(tree / task.workspace),
-                cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
-                workspace_scratch_directory=str(scratch / "scratch"),
-                project_model=msgspec.convert(task.model, t.ProjectModel) if task.model is not None else None,
-                configuration=task.configuration,
-                target_configuration=task.target_configuration,
-            )
-        )
-        result = proc.conda_build_v1(
-            t.CondaBuildV1Params(
-                output=output,
-                work_directory=str(scratch / "work"),
-                channels=[channel.url, *task.channels],
-                package_format=(
-                    msgspec.convert(task.package_format, t.PackageFormat) if task.package_format is not None else None
-                ),
-                editable=False,
-            )
-        )
+        while not finished.wait(0.5):
+            flush()
+            if not cancelled and context.cancelled():
+                cancelled = True
+                proc.kill()  # the backend's process group: the build scripts it started too
     finally:
-        done.set()
-        watcher.join()
-        proc.kill() if context.cancelled() else proc.close()
+        talker.join()
+        proc.kill() if cancelled else proc.close()
         flush()
+    if cancelled:
+        raise KilnError(f"{task.label}: cancelled, the caller stopped the build")
+    if "error" in outcome:
+        raise outcome["error"]
+    result: t.CondaBuildV1Result = outcome["result"]
     archive = Path(result.output_file)
     if not archive.is_file():
         raise KilnError(f"{task.label}: the build backend reported {archive}, which does not exist")
@@ -275,6 +268,34 @@ def _build(task: RemoteTask, archives: list[bytes], scratch: Path, context: Work
     globs = [task.caller_root + g[len(worker_root):] if g.startswith(worker_root) else g for g in result.input_globs]
     reply = t.to_builtins(msgspec.structs.replace(result, output_file=archive.name, input_globs=globs))
     return reply, archive
+
+
+def _converse(proc: Any, task: RemoteTask, tree: Path, scratch: Path, output: t.CondaBuildV1Output,
+              channels: list[str]) -> t.CondaBuildV1Result:  # fmt: skip
+    """The backend's side of the build: negotiate, initialize and ``conda/build_v1``, as the caller would."""
+    proc.negotiate_capabilities()
+    proc.initialize(
+        t.InitializeParams(
+            manifest_path=str(tree / task.manifest),
+            source_directory=str(tree / task.source),
+            workspace_directory=str(tree / task.workspace),
+            cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
+            workspace_scratch_directory=str(scratch / "scratch"),
+            project_model=msgspec.convert(task.model, t.ProjectModel) if task.model is not None else None,
+            configuration=task.configuration,
+            target_configuration=task.target_configuration,
+        )
+    )
+    package_format = msgspec.convert(task.package_format, t.PackageFormat) if task.package_format is not None else None
+    return proc.conda_build_v1(
+        t.CondaBuildV1Params(
+            output=output,
+            work_directory=str(scratch / "work"),
+            channels=channels,
+            package_format=package_format,
+            editable=False,
+        )
+    )
 
 
 def _error_value(exc: KilnError) -> dict[str, Any]:
