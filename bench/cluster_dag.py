@@ -190,6 +190,8 @@ def main() -> None:
     counts = sorted({int(n) for n in args.workers.split(",")})
     if not counts or counts[0] < 1:
         raise SystemExit(f"--workers {args.workers}: expected positive counts such as 1,2,4,8")
+    if args.packages < 1 or args.layers < 1 or args.sleep < 0:
+        raise SystemExit("--packages and --layers must be >= 1, --sleep >= 0")
     with tempfile.TemporaryDirectory(prefix="kiln-bench-dag-") as name:
         run(args, counts, Path(name))
 
