@@ -187,7 +187,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.packages, args.sleep, args.workers = 30, 0.3, "1,2"
-    counts = sorted({int(n) for n in args.workers.split(",")})
+    try:
+        counts = sorted({int(n) for n in args.workers.split(",")})
+    except ValueError:
+        counts = []
     if not counts or counts[0] < 1:
         raise SystemExit(f"--workers {args.workers}: expected positive counts such as 1,2,4,8")
     if args.packages < 1 or args.layers < 1 or args.sleep < 0:
