@@ -44,6 +44,19 @@ def test_every_runtime_dependency_has_a_tested_upper_bound():
         assert req.specifier.contains(pinned, prereleases=True), f"constraints.txt pins {req.name} {pinned} outside {req}"
 
 
+def test_optional_extras_have_tested_upper_bounds():
+    """``kiln[dask]`` and the like: bounded, and the pinned (tested) version inside the bounds."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = _constraints()
+    extras = {k: v for k, v in project["optional-dependencies"].items() if k != "dev"}
+    assert "dask" in extras
+    for extra, requirements in extras.items():
+        for req in map(Requirement, requirements):
+            assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), f"kiln[{extra}]: {req} has no upper bound"
+            pinned = pins.get(canonicalize_name(req.name))
+            assert pinned is not None and req.specifier.contains(pinned), f"kiln[{extra}]: {req} vs constraints.txt {pinned}"
+
+
 def test_constraints_pin_everything_setup_installs():
     """Every distribution kiln[dev] pulls in, transitively, has its version in constraints.txt."""
     pins = _constraints()

@@ -5,7 +5,7 @@ pixi's: ``--path``/``--manifest-path``, ``-o/--output-dir``, ``-t/--target-platf
 ``-m/--variant-config``, ``--package-format``, ``--build-number``,
 ``--build-string-prefix``, ``-v/-q``, ``--color``, ``--no-progress``.
 kiln's: ``--force``, ``--render-only``, ``--explain``, ``--json``, ``-j/--jobs``,
-``--channel``.
+``--channel``, ``--scheduler``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ def build_options(f):
         click.option("--channel", "channels", multiple=True, help="Extra channel (URL or directory), before the workspace's."),
         click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
                      help="Independent packages built at once."),
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local:N",
+                     help="Build on a Dask cluster (its scheduler's address), or on N local worker processes; "
+                          "needs `pip install 'kiln[dask]'`."),
         click.option("--force", is_flag=True, help="Rebuild even what is cached."),
         click.option("--render-only", is_flag=True, help="Print the generated recipes and outputs; build nothing."),
         click.option("--explain", is_flag=True, help="Say for each package why it was rebuilt or reused."),
@@ -104,6 +107,7 @@ def run_build(output_dir: Path | None, kw: dict, publish_to: Path | None = None)
         clean=kw["clean"],
         render_only=kw["render_only"],
         build_dir=kw["build_dir"],
+        scheduler=kw["scheduler"],
         reporter=reporter,
     )
     with reporter:

@@ -13,6 +13,7 @@ import collections
 import json
 import os
 import queue
+import signal
 import subprocess
 import threading
 from typing import Any, Callable, Sequence
@@ -36,8 +37,12 @@ class BackendProcess:
         on_stderr: Callable[[str], None] | None = None,
         timeout: float = 86_400.0,
         stderr_lines: int = 200,
+        new_session: bool = False,
     ) -> None:
+        """``new_session``: the backend leads a process group of its own, and :meth:`kill`
+        ends the whole group (the build scripts it started too)."""
         self.command = list(command)
+        self._new_session = new_session
         self.timeout = timeout
         self._on_stderr = on_stderr
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=stderr_lines)
@@ -52,6 +57,7 @@ class BackendProcess:
                 stderr=subprocess.PIPE,
                 env=env,
                 cwd=cwd,
+                start_new_session=new_session,
             )
         except FileNotFoundError:
             raise BackendNotFoundError(
@@ -203,6 +209,11 @@ class BackendProcess:
             return None
 
     def kill(self) -> None:
+        if self._new_session:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if self._proc.poll() is None:
             self._proc.kill()
             try:

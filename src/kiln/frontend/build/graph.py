@@ -52,6 +52,8 @@ class Package:
     #: outputs built (not reused) in this session, for ``--explain`` of their dependents
     rebuilt: set[str] = field(default_factory=set)
     needed: set[str] = field(default_factory=set)
+    #: the metadata phase's input globs (relative to ``source_dir``)
+    input_globs: list[str] = field(default_factory=list)
     artifacts: dict[str, list[CachedArtifact]] = field(default_factory=dict)
 
     @property
@@ -176,3 +178,26 @@ def environment_archives(pkg: Package, output_name: str) -> list[tuple[str, Cach
         if (id(dep), dep_name) not in skip
         for art in dep.artifacts.get(dep_name, [])
     ]
+
+
+def environment_closure(pkg: Package, output_name: str) -> list[CachedArtifact]:
+    """Every archive an output's build and host environments may install from the
+    workspace channel: its build/host source dependencies and, transitively, the source
+    packages those need at run time (a build elsewhere has no workspace channel)."""
+    found: list[CachedArtifact] = []
+    seen: set[tuple[int, str]] = set()
+    skip = {(id(dep), name) for dep, name in run_only(pkg, output_name)}
+    pending = [(dep, name) for dep, name in pkg.edges.get(output_name, []) if (id(dep), name) not in skip]
+    while pending:
+        dep, name = pending.pop()
+        if (id(dep), name) in seen:
+            continue
+        seen.add((id(dep), name))
+        found.extend(dep.artifacts.get(name, []))
+        buckets = dep.edge_buckets.get(name, {})
+        pending.extend(
+            (target, target_name)
+            for target, target_name in dep.edges.get(name, [])
+            if "run" in buckets.get((id(target), target_name), set())
+        )
+    return found

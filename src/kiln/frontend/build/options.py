@@ -43,4 +43,6 @@ class BuildOptions:
     editable: bool = False
     """Ask backends for editable builds of path (mutable) sources, as pixi does for the
     workspace environment (protocol ``editable``); ``kiln build``/``publish`` keep False."""
+    scheduler: str | None = None
+    """``tcp://HOST:PORT`` of a Dask scheduler, or ``local:N``: build there (:mod:`.cluster`)."""
     reporter: Reporter = field(default_factory=Reporter)

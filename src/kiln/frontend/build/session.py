@@ -49,6 +49,7 @@ from kiln.frontend.build.cache import (
 )
 from kiln.frontend.build.channel import LocalChannel
 from kiln.frontend.build.discovery import Discovered, discover
+from kiln.frontend.build.executor import BuildJob, Executor, LocalExecutor
 from kiln.frontend.build.graph import BUCKETS, Package
 from kiln.frontend.build.launch import command_is_override, resolve_backend, unknown_backend_help
 from kiln.frontend.build.lock import WorkspaceLock
@@ -94,17 +95,29 @@ class BuildSession:
             # the rest of the directory (`-o .` in a package) may well be
             out = options.output_dir.absolute()
             ignore.extend(str(out / f"*{suffix}") for suffix in ARCHIVE_SUFFIXES)
+        self.ignore = ignore
         self.metadata = MetadataCache(meta_root, ignore)
         self.artifacts = ArtifactCache(self.pixi_dir / "artifacts-v0", ignore)
         self.workspace = workspace
         self._channels_checked = False
         self._check_lock = threading.Lock()
         self.backends = Backends(self.workspace_root, self.pixi_dir, self.reporter, self._check_channels)
+        self.executor = self._executor()
         # set (under the lock) once the run is interrupted or failed: no artifact is stored after it
         self._stopping = threading.Event()
         self._store_lock = threading.Lock()
         self.packages: dict[tuple[str, str], Package] = {}
         self._kiln_id = kiln_fingerprint()
+
+    def _executor(self) -> Executor:
+        """Where outputs are built: this machine's backends (``-j``), or a Dask cluster."""
+        if self.options.scheduler is None:
+            return LocalExecutor(self.backends, self.options.jobs)
+        if self.options.editable:
+            raise KilnError("editable builds point at this machine's sources: they cannot run on a cluster")
+        from kiln.frontend.build.cluster import DaskExecutor  # not Dask itself: that comes on the first build
+
+        return DaskExecutor(self.options.scheduler, self.reporter)
 
     def _check_channels(self) -> None:
         """Say an unreachable channel once, before a backend spends seconds retrying it."""
@@ -141,13 +154,12 @@ class BuildSession:
             return existing
         manifest = found.package
         spec = manifest.backend if manifest is not None else None
-        additional = (spec.additional_dependencies or {}) if spec is not None else {}
         try:
             command = resolve_backend(
                 found.backend,
                 version=spec.version if spec is not None else None,
                 channels=self._backend_channels(found),
-                additional=[binary_item(n, s.binary) for n, s in additional.items()],
+                additional=_backend_additional(found),
             )
         except BackendNotFoundError as exc:
             table = manifest.table if manifest is not None else None
@@ -220,11 +232,12 @@ class BuildSession:
                 if located is None:
                     raise
                 raise located from None
-            globs = list(result.input_globs)
-            for output in result.outputs:
-                globs.extend(g for g in output.input_globs or [] if g not in globs)
-            self.metadata.store(pkg.label, pkg.meta_key, t.to_builtins(result), pkg.source_dir if pkg.mutable else None, globs)
+            self.metadata.store(
+                pkg.label, pkg.meta_key, t.to_builtins(result), pkg.source_dir if pkg.mutable else None,
+                _result_globs(result),
+            )  # fmt: skip
         pkg.outputs = list(result.outputs)
+        pkg.input_globs = _result_globs(result)
         if not pkg.outputs:
             raise KilnError(f"{pkg.label} produces no package for {pkg.host_platform}")
 
@@ -354,33 +367,49 @@ class BuildSession:
 
     def _build_output(self, pkg: Package, output: t.CondaOutput, key: str, components: dict) -> CachedArtifact:
         meta = output.metadata
-        backend = self.backends.get(pkg, self._model(pkg))
         work_dir = self.pixi_dir / "bld" / meta.name / key
-        result = backend.conda_build_v1(
-            t.CondaBuildV1Params(
-                output=t.CondaBuildV1Output(
-                    name=meta.name, version=meta.version, build=meta.build, subdir=meta.subdir, variant=meta.variant
-                ),
-                work_directory=str(work_dir),
-                channels=self.channels,
-                package_format=self.options.package_format,
-                editable=self._editable(pkg),
-            )
+        params = t.CondaBuildV1Params(
+            output=t.CondaBuildV1Output(
+                name=meta.name, version=meta.version, build=meta.build, subdir=meta.subdir, variant=meta.variant
+            ),
+            work_directory=str(work_dir),
+            channels=self.channels,
+            package_format=self.options.package_format,
+            editable=self._editable(pkg),
         )
-        _check_result(meta, result)
+        job = BuildJob(
+            package=pkg,
+            output=output,
+            key=key,
+            model=self._model(pkg),
+            params=params,
+            local_channel=self.channel.url,
+            environment=graph.environment_closure(pkg, meta.name),
+            source_globs=pkg.input_globs,
+            ignore=self.ignore,
+            backend_channels=self._backend_channels(pkg.found),
+            backend_additional=_backend_additional(pkg.found),
+        )
+        result = self.executor.build(job)
         archive = Path(result.output_file)
-        with self._store_lock:
-            if self._stopping.is_set():  # Ctrl-C came while the backend was still building
-                raise KilnError(f"{meta.name}: not stored, the build was interrupted")
-            return self.artifacts.store(
-                meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.mutable else None
-            )
+        try:
+            _check_result(meta, result)
+            with self._store_lock:
+                if self._stopping.is_set():  # Ctrl-C came while the backend was still building
+                    raise KilnError(f"{meta.name}: not stored, the build was interrupted")
+                return self.artifacts.store(
+                    meta.name, key, archive, t.to_builtins(result), components, pkg.source_dir if pkg.mutable else None
+                )
+        finally:
+            if self.executor.owns_archives:
+                archive.unlink(missing_ok=True)
 
     def _stop(self) -> None:
         """Interrupted or failed: store nothing more, and end the backends now rather than
         after their builds (a backend inside rattler-build sees Ctrl-C only when it returns)."""
         with self._store_lock:
             self._stopping.set()
+        self.executor.stop()
         self.backends.kill_all()
 
     def run(self) -> BuildSummary:
@@ -392,6 +421,7 @@ class BuildSession:
                 raise
             finally:
                 self.backends.close_all()
+                self.executor.close()
 
     def _run(self) -> BuildSummary:
         root = self.plan()
@@ -406,7 +436,7 @@ class BuildSession:
         return BuildSummary(self.workspace_root, results, delivered, self.backends.started)
 
     def _execute(self, ordered: list[Package]) -> list[PackageResult]:
-        jobs = max(1, self.options.jobs)
+        jobs = self.executor.width
         done: dict[int, PackageResult] = {}
         remaining = list(ordered)
         running: dict[Future, Package] = {}
@@ -525,6 +555,21 @@ def _label_of(found: Discovered) -> str:
         parent = manifest.parent
         return recipe_package_name(manifest) or (parent.parent if parent.name == "recipe" else parent).name
     return found.source_dir.name
+
+
+def _backend_additional(found: Discovered) -> list[str]:
+    """``[package.build.backend] additional-dependencies``, as match specs."""
+    spec = found.package.backend if found.package is not None else None
+    additional = (spec.additional_dependencies or {}) if spec is not None else {}
+    return [binary_item(n, s.binary) for n, s in additional.items()]
+
+
+def _result_globs(result: t.CondaOutputsResult) -> list[str]:
+    """The metadata phase's input globs: the result's, then each output's new ones."""
+    globs = list(result.input_globs)
+    for output in result.outputs:
+        globs.extend(g for g in output.input_globs or [] if g not in globs)
+    return globs
 
 
 def _channel_arg(channel: str) -> str:
