@@ -1,7 +1,8 @@
 """kiln build of a synthetic DAG of sleeping packages: the local pool against a Dask cluster, 1 to 8 workers.
 
 Run: .venv/bin/python bench/cluster_dag.py [--packages 200 --sleep 1 --workers 1,2,4,8 | --quick]
-(the Dask part needs ``distributed``: ``pip install kiln[dask]``)
+(the Dask part needs ``distributed``: ``pip install kiln[dask]``; ``--no-dask`` for the local
+pool only; the defaults take about 20 minutes, ``--quick`` about 1)
 
 The workspace holds ``--packages`` cheap ``noarch: generic`` recipe packages of the
 rattler-build backend in ``--layers`` layers (default 5 of 40) and a root ``app``.
@@ -9,7 +10,8 @@ Each build script sleeps ``--sleep`` seconds, so builds are sleep-bound and scal
 the machine's cores. Every package of a layer needs 1 or 2 packages of the layer
 before it at run time (seeded, so every run builds the same graph); ``app`` needs
 every package nothing else needs, so ``kiln build --path ROOT/app`` builds them all.
-Only run dependencies: no host environment is installed, nothing but the sleep costs.
+Only run dependencies: no host environment is installed, so a build costs its sleep and
+kiln's and rattler-build's fixed work per package.
 
 After one warm-up build (so every package's ``conda/outputs`` is cached), for each
 worker count N, with ``--force`` (every archive rebuilt, metadata reused):
@@ -18,6 +20,8 @@ worker count N, with ``--force`` (every archive rebuilt, metadata reused):
 * a Dask cluster of N single-threaded worker processes started for it (a
   ``LocalCluster`` on loopback; its own ``RATTLER_CACHE_DIR``), ``kiln build
   --scheduler tcp://...``; the cluster's start is not timed, its workers' first task is.
+  The cluster's scheduler counts the tasks it saw finish: a build that did not reach
+  the workers (or a no-op that did) stops the bench.
 
 Reported for each N: both wall times, the speed-up against N = 1 of the same kind and
 that speed-up / N (target >= 0.8), the scheduling overhead per package
@@ -38,7 +42,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KILN = str(Path(sys.executable).parent / "kiln")
@@ -120,13 +124,33 @@ class Runner:
         return elapsed
 
 
+@dataclass
+class Finished:
+    """What the cluster's scheduler saw finish: so a build that never reached the workers is caught."""
+
+    tasks: int = 0
+    workers: set[str] = field(default_factory=set)
+
+
 @contextmanager
-def dask_cluster(workers: int, worker_cache: Path) -> Iterator[str]:
-    """A cluster of ``workers`` single-threaded worker processes on loopback; yields its tcp address."""
+def dask_cluster(workers: int, worker_cache: Path) -> Iterator[tuple[str, Finished]]:
+    """A cluster of ``workers`` single-threaded worker processes on loopback; yields its tcp
+    address and the tally of tasks its scheduler saw finish."""
     try:
         from distributed import Client, LocalCluster
+        from distributed.diagnostics.plugin import SchedulerPlugin
     except ImportError:
         raise SystemExit("the Dask part needs distributed: pip install 'kiln[dask]'") from None
+
+    finished = Finished()
+
+    class Tally(SchedulerPlugin):
+        def transition(self, key, start, finish, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if finish == "memory" and start == "processing":
+                finished.tasks += 1
+                if kwargs.get("worker"):
+                    finished.workers.add(kwargs["worker"])
+
     worker_cache.mkdir(parents=True, exist_ok=True)
     cluster = LocalCluster(
         n_workers=workers,
@@ -137,9 +161,10 @@ def dask_cluster(workers: int, worker_cache: Path) -> Iterator[str]:
         env={"RATTLER_CACHE_DIR": str(worker_cache)},
     )
     try:
+        cluster.scheduler.add_plugin(Tally(), name="kiln-bench-tally")
         with Client(cluster) as client:
             client.wait_for_workers(workers, timeout=120)
-        yield cluster.scheduler_address
+        yield cluster.scheduler_address, finished
     finally:
         cluster.close()
 
@@ -223,13 +248,21 @@ def run(args: argparse.Namespace, counts: list[int], tmp: Path) -> None:
         print(f"  local -j {n}: {local:.2f} s", flush=True)
         dask = None
         if not args.no_dask:
-            with dask_cluster(n, tmp / f"worker-cache-{n}") as address:
+            with dask_cluster(n, tmp / f"worker-cache-{n}") as (address, finished):
                 dask = runner.build("--force", "--scheduler", address, expect="built")
-                print(f"  dask, {n} workers: {dask:.2f} s", flush=True)
+                print(f"  dask, {n} workers: {dask:.2f} s ({finished.tasks} tasks finished "
+                      f"on {len(finished.workers)} of them)", flush=True)  # fmt: skip
+                if finished.tasks < total:
+                    raise SystemExit(f"--scheduler {address}: {total} packages built but the cluster "
+                                     f"finished only {finished.tasks} tasks")  # fmt: skip
+                before = finished.tasks
                 if n == counts[-1]:  # no-op, alternating, while a cluster is up
                     for _ in range(3):
                         local_noop.append(runner.build(expect="cached"))
                         dask_noop.append(runner.build("--scheduler", address, expect="cached"))
+                    if finished.tasks != before:
+                        ran = finished.tasks - before
+                        raise SystemExit(f"a no-op --scheduler build ran {ran} tasks on the cluster")
         rows.append(Row(n, local, dask, ideal))
     print(f"\n{total} packages (app included), each build sleeping {args.sleep:g} s, wall times:")
     report(rows, total)
