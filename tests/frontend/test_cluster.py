@@ -133,7 +133,7 @@ def test_a_workspace_builds_on_the_cluster_as_it_builds_here(cluster, caller_dir
     assert {p["status"] for p in summary["packages"]} == {"built"}
     # the live display names the worker building each package (plain lines without a terminal)
     for pkg in summary["packages"]:
-        assert f"{pkg['label']}: building (on tcp://127.0.0.1:" in remote.stderr
+        assert f"{pkg['label']}: building (new, on tcp://127.0.0.1:" in remote.stderr
     # what is built does not depend on where: the same files, the same metadata
     assert indexes(tmp_path / "out-cluster") == indexes(tmp_path / "out-local")
     assert len(indexes(tmp_path / "out-cluster")) == len(summary["delivered"]) >= 3
@@ -318,6 +318,10 @@ def test_without_distributed_the_extra_is_named(tmp_path, local_channel):
     assert proc.returncode == 1
     assert "--scheduler needs Dask's `distributed`" in proc.stderr and "pip install 'kiln[dask]'" in proc.stderr
     assert "Traceback" not in proc.stderr
+    # and a build without --scheduler never imports it
+    local = subprocess.run([sys.executable, "-c", code, "build", "--path", str(ws / "greeting"), "-o", str(tmp_path / "out")],
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert local.returncode == 0, local.stderr
 
 
 def test_workers_with_another_kiln_are_refused(tmp_path, local_channel):
@@ -348,3 +352,49 @@ def test_workers_with_another_kiln_are_refused(tmp_path, local_channel):
     assert f"the Dask workers of {address} must run kiln 0.1.0: tcp://127.0.0.1:" in proc.stderr
     assert "(kiln 9.9.9)" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_on_another_platform_are_refused(cluster, tmp_path, local_channel):
+    address, _ = cluster
+    ws = workspace("workspace-recipes", tmp_path, local_channel)
+    proc = kiln("build", "--path", ws / "greeting", "-o", tmp_path / "out", "--build-platform", "linux-aarch64",
+                "--scheduler", address)  # fmt: skip
+    assert proc.returncode == 1
+    assert f"the Dask workers of {address} must run on the build platform, linux-aarch64: tcp://127.0.0.1:" in proc.stderr
+    assert "(linux-64)" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_while_waiting_for_a_worker_cancels_the_queued_task(tmp_path, local_channel):
+    """A scheduler with no workers: kiln says so, waits, and Ctrl-C takes its task back."""
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                  "--scheduler-file", str(scheduler_file)], stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
+        client = distributed.Client(scheduler_file=str(scheduler_file), timeout="60s")
+        address = client.scheduler.address
+        ws = workspace("workspace-recipes", tmp_path, local_channel)
+        proc = subprocess.Popen([kiln_exe(), "build", "--no-progress", "--path", ws / "greeting", "-o", tmp_path / "out",
+                                 "--scheduler", address], stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+        said = ""
+        try:
+            assert proc.stderr is not None
+            while "has no workers yet" not in said:
+                line = proc.stderr.readline()
+                assert line, said
+                said += line
+            queued = lambda dask_scheduler: [str(k) for k in dask_scheduler.tasks if str(k).startswith("kiln-build-")]  # noqa: E731
+            wait_for(lambda: client.run_on_scheduler(queued), timeout=30, what="the task to be submitted")
+            proc.send_signal(signal.SIGINT)
+            said += proc.communicate(timeout=60)[1]
+        finally:
+            proc.kill()
+        assert proc.returncode == 130, said
+        assert f"the Dask scheduler at {address} has no workers yet: builds wait for one" in said
+        wait_for(lambda: not client.run_on_scheduler(queued), timeout=30, what="the queued task to be cancelled")
+        assert not (tmp_path / "out").exists()
+        client.close()
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=20)

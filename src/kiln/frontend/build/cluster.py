@@ -68,12 +68,16 @@ def _import_distributed() -> Any:
     return distributed
 
 
-def _check_workers(client: Any, scheduler: str) -> None:
-    """Every worker has this kiln. Asked with a function of the standard library: a task
-    that names kiln's own would bring down a worker without kiln as it unpacks it."""
+def _check_workers(client: Any, scheduler: str, build_platform: str) -> list[str]:
+    """Every worker has this kiln and runs on the build platform; returns the workers.
+
+    The version is asked with a function of the standard library: a task that names
+    kiln's own would bring down a worker without kiln as it unpacks it.
+    """
     from importlib.metadata import version
 
     from kiln import __version__
+    from kiln.conda.platforms import current_platform
 
     found = client.run(version, "kiln", on_error="return")
     wrong = {w: v for w, v in found.items() if v != __version__}
@@ -83,6 +87,16 @@ def _check_workers(client: Any, scheduler: str) -> None:
             f"the Dask workers of {scheduler} must run kiln {__version__}: {said}",
             help="install the same kiln on every worker (pip install 'kiln[dask]'): what is built must not depend on where",
         )
+    platforms = client.run(current_platform)
+    elsewhere = {w: p for w, p in platforms.items() if p != build_platform}
+    if elsewhere:
+        said = ", ".join(f"{w} ({p})" for w, p in sorted(elsewhere.items()))
+        raise KilnError(
+            f"the Dask workers of {scheduler} must run on the build platform, {build_platform}: {said}",
+            help="a worker builds on the machine it runs on; start the workers on "
+            f"{build_platform} machines, or pass the workers' platform as --build-platform",
+        )
+    return sorted(found)
 
 
 def _probe(address: str) -> None:
@@ -103,7 +117,8 @@ def _on_worker(task: RemoteTask, archives: list[bytes], topic: str, cancel: str)
 
     worker = distributed.get_worker()
     event = distributed.Event(cancel)
-    worker.log_event(topic, {"label": task.label, "worker": worker.address, "state": "started"})
+    key = worker.get_current_task()
+    worker.log_event(topic, {"label": task.label, "key": str(key), "worker": worker.address, "state": "started"})
 
     def on_log(lines: list[str]) -> None:
         worker.log_event(topic, {"label": task.label, "lines": lines})
@@ -123,14 +138,17 @@ class DaskExecutor:
     owns_archives = True
     width = WIDTH
 
-    def __init__(self, scheduler: str, reporter: Reporter) -> None:
+    def __init__(self, scheduler: str, reporter: Reporter, build_platform: str) -> None:
         self.scheduler = check_scheduler(scheduler)
         self.reporter = reporter
+        self.build_platform = build_platform
         self._lock = threading.Lock()
         self._client: Any = None
         self._cluster: Any = None
         self._event: Any = None
         self._futures: dict[str, Any] = {}
+        self._why: dict[str, str] = {}
+        """Task key -> why it is built (the progress detail it started with)."""
         run = uuid.uuid4().hex[:12]
         self._topic = f"kiln-{run}"
         self._cancel = f"kiln-cancel-{run}"
@@ -165,10 +183,12 @@ class DaskExecutor:
                     "(kiln installed on each), or try `--scheduler local:2`",
                 ) from None
             try:
-                _check_workers(client, self.scheduler)
+                workers = _check_workers(client, self.scheduler, self.build_platform)
             except BaseException:
                 client.close()
                 raise
+            if not workers:
+                self.reporter.message(f"the Dask scheduler at {self.scheduler} has no workers yet: builds wait for one")
             client.subscribe_topic(self._topic, self._on_event)
             self._event = distributed.Event(self._cancel, client=client)
             self._client = client
@@ -178,7 +198,8 @@ class DaskExecutor:
         _, message = event
         label = message.get("label", "")
         if message.get("state") == "started":
-            self.reporter.state(label, "building", f"on {message.get('worker')}")
+            why = self._why.get(message.get("key", ""), "")
+            self.reporter.state(label, "building", f"{why}, on {message.get('worker')}" if why else f"on {message.get('worker')}")
         for line in message.get("lines", []):
             self.reporter.log(label, line)
 
@@ -197,6 +218,8 @@ class DaskExecutor:
         )
         archives = [path.read_bytes() for path in archive_paths]
         key = f"kiln-build-{job.output.metadata.name}-{job.key}-{uuid.uuid4().hex[:8]}"
+        with self._lock:
+            self._why[key] = job.said
         future = client.submit(_on_worker, task, archives, self._topic, self._cancel, key=key, pure=False)
         with self._lock:
             self._futures[key] = future
@@ -205,6 +228,7 @@ class DaskExecutor:
         finally:
             with self._lock:
                 self._futures.pop(key, None)
+                self._why.pop(key, None)
         return self._receive(job, reply)
 
     def _wait(self, future: Any, job: BuildJob) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from kiln.protocol import types as t
 
 if TYPE_CHECKING:
     from kiln.frontend.build.cache import CachedArtifact
+    from kiln.frontend.build.channel import LocalChannel
     from kiln.frontend.build.graph import Package
     from kiln.frontend.build.pool import Backends
 
@@ -45,6 +46,8 @@ class BuildJob:
     """Where a backend kiln does not ship is installed from."""
     backend_additional: list[str]
     """The ``additional-dependencies`` installed with such a backend."""
+    said: str = ""
+    """Why it is built, as the progress display says it (``new``, ``--force``, ...)."""
 
 
 class Executor(Protocol):
@@ -77,11 +80,14 @@ class LocalExecutor:
 
     owns_archives = False
 
-    def __init__(self, backends: Backends, jobs: int) -> None:
+    def __init__(self, backends: Backends, jobs: int, channel: LocalChannel) -> None:
         self.backends = backends
         self.width = max(1, jobs)
+        self.channel = channel
 
     def build(self, job: BuildJob) -> t.CondaBuildV1Result:
+        if job.environment:  # its environments install source packages: the workspace channel must list them
+            self.channel.index()
         backend = self.backends.get(job.package, job.model)
         return backend.conda_build_v1(job.params)
 

@@ -112,12 +112,12 @@ class BuildSession:
     def _executor(self) -> Executor:
         """Where outputs are built: this machine's backends (``-j``), or a Dask cluster."""
         if self.options.scheduler is None:
-            return LocalExecutor(self.backends, self.options.jobs)
+            return LocalExecutor(self.backends, self.options.jobs, self.channel)
         if self.options.editable:
             raise KilnError("editable builds point at this machine's sources: they cannot run on a cluster")
         from kiln.frontend.build.cluster import DaskExecutor  # not Dask itself: that comes on the first build
 
-        return DaskExecutor(self.options.scheduler, self.reporter)
+        return DaskExecutor(self.options.scheduler, self.reporter, self.options.build_platform)
 
     def _check_channels(self) -> None:
         """Say an unreachable channel once, before a backend spends seconds retrying it."""
@@ -349,8 +349,9 @@ class BuildSession:
                     reason = "--clean"
                 first = reason == "not built before"
                 said = "new" if first else reason
-                self.reporter.state(pkg.label, "building", said if meta.name == pkg.label else f"{meta.name}: {said}")
-                cached = self._build_output(pkg, output, key, components)
+                said = said if meta.name == pkg.label else f"{meta.name}: {said}"
+                self.reporter.state(pkg.label, "building", said)
+                cached = self._build_output(pkg, output, key, components, said)
                 pkg.rebuilt.add(meta.name)
                 built_any = True
                 outcome = "built (new)" if first else f"rebuilt, {reason}"
@@ -362,10 +363,12 @@ class BuildSession:
         return PackageResult(pkg.label, pkg.identity, status, reasons, artifacts, time.monotonic() - start)
 
     def _publish(self, cached: CachedArtifact) -> None:
+        """Into the workspace channel; indexed when a build reads it (:class:`LocalExecutor`) and at the end."""
         self.channel.add(cached.path, cached.result["subdir"], cached.sha256)
-        self.channel.index()
 
-    def _build_output(self, pkg: Package, output: t.CondaOutput, key: str, components: dict) -> CachedArtifact:
+    def _build_output(
+        self, pkg: Package, output: t.CondaOutput, key: str, components: dict, said: str
+    ) -> CachedArtifact:
         meta = output.metadata
         work_dir = self.pixi_dir / "bld" / meta.name / key
         params = t.CondaBuildV1Params(
@@ -389,6 +392,7 @@ class BuildSession:
             ignore=self.ignore,
             backend_channels=self._backend_channels(pkg.found),
             backend_additional=_backend_additional(pkg.found),
+            said=said,
         )
         result = self.executor.build(job)
         archive = Path(result.output_file)
@@ -431,7 +435,10 @@ class BuildSession:
         if self.options.render_only:
             return self._render_summary(ordered)
         self.channel.index()
-        results = self._execute(ordered)
+        try:
+            results = self._execute(ordered)
+        finally:  # what was built is listed, also after a failure
+            self.channel.index()
         delivered = self._deliver(root)
         return BuildSummary(self.workspace_root, results, delivered, self.backends.started)
 
