@@ -31,6 +31,17 @@ distributed = pytest.importorskip("distributed")
 DASK = Path(sys.executable).parent / "dask"
 
 
+def scheduler_argv(scheduler_file: Path) -> list[str]:
+    """``dask scheduler`` on loopback, on a free port it writes to ``scheduler_file``."""
+    return [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+            "--scheduler-file", str(scheduler_file)]  # fmt: skip
+
+
+def worker_argv(scheduler_file: Path) -> list[str]:
+    """``dask worker`` of one thread (one build at a time), as the README advises."""
+    return [str(DASK), "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1", "--no-dashboard"]
+
+
 def _can_hide() -> bool:
     probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
     return probe.returncode == 0
@@ -55,12 +66,11 @@ def cluster(tmp_path_factory, caller_dir, local_channel):
         logs.append(log)
         return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=base)
 
-    procs = [start([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                    "--scheduler-file", str(scheduler_file)], "scheduler")]  # fmt: skip
+    procs = [start(scheduler_argv(scheduler_file), "scheduler")]
     deadline = time.monotonic() + 60
     while not scheduler_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    worker = [str(DASK), "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1", "--no-dashboard"]
+    worker = worker_argv(scheduler_file)
     for index in range(2):
         if _can_hide():
             hidden = f"mount -t tmpfs tmpfs '{caller_dir}' && exec " + " ".join(f"'{a}'" for a in worker)
@@ -331,13 +341,11 @@ def test_workers_with_another_kiln_are_refused(tmp_path, local_channel):
     (fake / "METADATA").write_text("Metadata-Version: 2.1\nName: kiln\nVersion: 9.9.9\n")
     scheduler_file = tmp_path / "scheduler.json"
     env = {**os.environ, "PYTHONPATH": str(fake.parent)}
-    scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                  "--scheduler-file", str(scheduler_file)], stderr=subprocess.DEVNULL)  # fmt: skip
+    scheduler = subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)
     worker = None
     try:
         wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
-        worker = subprocess.Popen([str(DASK), "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
-                                   "--no-dashboard"], env=env, stderr=subprocess.DEVNULL)  # fmt: skip
+        worker = subprocess.Popen(worker_argv(scheduler_file), env=env, stderr=subprocess.DEVNULL)
         with distributed.Client(scheduler_file=str(scheduler_file), timeout="60s") as client:
             client.wait_for_workers(1, timeout=90)
             address = client.scheduler.address
@@ -368,8 +376,7 @@ def test_workers_on_another_platform_are_refused(cluster, tmp_path, local_channe
 def test_ctrl_c_while_waiting_for_a_worker_cancels_the_queued_task(tmp_path, local_channel):
     """A scheduler with no workers: kiln says so, waits, and Ctrl-C takes its task back."""
     scheduler_file = tmp_path / "scheduler.json"
-    scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                  "--scheduler-file", str(scheduler_file)], stderr=subprocess.DEVNULL)  # fmt: skip
+    scheduler = subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)
     try:
         wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
         client = distributed.Client(scheduler_file=str(scheduler_file), timeout="60s")
