@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import distributed  # in the dev extra: these tests never skip for want of it
 import pytest
 
 from tests.conftest import PROJECTS, kiln_exe
@@ -27,7 +28,6 @@ from tests.helpers import kiln_install, read_index
 
 pytestmark = pytest.mark.build
 
-distributed = pytest.importorskip("distributed")
 DASK = Path(sys.executable).parent / "dask"
 
 
@@ -405,3 +405,37 @@ def test_ctrl_c_while_waiting_for_a_worker_cancels_the_queued_task(tmp_path, loc
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=20)
+
+
+def test_losing_the_scheduler_mid_build_is_a_clear_error(tmp_path, local_channel):
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)
+    worker = None
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    try:
+        wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
+        worker = subprocess.Popen(worker_argv(scheduler_file), stderr=subprocess.DEVNULL)
+        with distributed.Client(scheduler_file=str(scheduler_file), timeout="60s") as client:
+            client.wait_for_workers(1, timeout=90)
+            address = client.scheduler.address
+        ws = new_workspace(tmp_path / "ws", local_channel)
+        slow_recipe(ws, "slow", [f"echo started > {marks}/started", "sleep 30"])
+        proc = subprocess.Popen([kiln_exe(), "build", "--no-progress", "--path", ws / "slow", "-o", tmp_path / "out",
+                                 "--scheduler", address], stderr=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            wait_for((marks / "started").exists, what="the build to start")
+            scheduler.kill()
+            _, stderr = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+    finally:
+        for p in (worker, scheduler):
+            if p is not None:
+                p.kill()
+                p.wait(timeout=20)
+    assert proc.returncode == 1
+    assert f"error: slow: lost the Dask scheduler at {address} during the build" in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "out").exists()
+    assert not (ws / ".pixi" / "artifacts-v0" / "slow").exists()

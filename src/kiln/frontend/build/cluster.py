@@ -18,6 +18,7 @@ every running task kill its backend, and cancels the tasks not started.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import shutil
 import tempfile
@@ -164,6 +165,9 @@ class DaskExecutor:
             if self._client is not None:
                 return self._client
             distributed = _import_distributed()
+            # kiln says what became of each build itself; Dask's client would also log
+            # each lost connection with a traceback
+            logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
             local = _LOCAL.fullmatch(self.scheduler)
             try:
                 if local is not None:
