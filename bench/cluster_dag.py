@@ -13,7 +13,9 @@ every package nothing else needs, so ``kiln build --path ROOT/app`` builds them 
 Only run dependencies: no host environment is installed, so a build costs its sleep and
 kiln's and rattler-build's fixed work per package.
 
-After one warm-up build (so every package's ``conda/outputs`` is cached), for each
+First the metadata phase alone (a cold ``--render-only``, on one thread and with
+``-j 2``: it runs on the caller, also with ``--scheduler``). After one warm-up build
+(so every package's ``conda/outputs`` is cached), for each
 worker count N, with ``--force`` (every archive rebuilt, metadata reused):
 
 * the local pool, ``kiln build -j N``;
@@ -237,6 +239,15 @@ def run(args: argparse.Namespace, counts: list[int], tmp: Path) -> None:
     print(f"synthetic DAG: {args.packages} packages in {args.layers} layers + app, "
           f"{sum(map(len, dag.deps.values()))} run edges, critical path {dag.depth} builds, "
           f"builds sleep {args.sleep:g} s", flush=True)  # fmt: skip
+    # the metadata phase (conda/outputs of every package) stays on the caller: cold, on
+    # fresh copies of the workspace, on one thread and on -j 2 (this machine's cores)
+    for jobs in (1, 2):
+        copy = tmp / f"plan-{jobs}"
+        copy.mkdir()
+        write_workspace(copy, dag, args.sleep)
+        planned = Runner(copy / "app", tmp / "out", channel, total).build("--render-only", "-j", str(jobs),
+                                                                          expect="rendered")  # fmt: skip
+        print(f"metadata phase, cold (--render-only -j {jobs}): {planned:.2f} s", flush=True)
     warm = runner.build("-j", str(max(counts)), expect="built")
     print(f"warm-up build (-j {max(counts)}): {warm:.2f} s", flush=True)
     rows: list[Row] = []

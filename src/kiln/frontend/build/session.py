@@ -279,16 +279,29 @@ class BuildSession:
             self.root_found,
             self.options.target_platform,
         )
-        loaded: set[int] = set()
-        pending = [root]
-        while pending:
-            pkg = pending.pop()
-            if id(pkg) in loaded:
-                continue
-            loaded.add(id(pkg))
-            self._load_metadata(pkg)
-            self._edges(pkg)
-            pending.extend(dep for edges in pkg.edges.values() for dep, _ in edges if id(dep) not in loaded)
+        # each package's metadata (often a backend's conda/outputs) is loaded on a pool of
+        # -j threads, in this machine's processes even with --scheduler; its edges, which
+        # find the packages it leads to, are followed here, one package at a time
+        loaded = {id(root)}
+        pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
+        running = {pool.submit(self._load_metadata, root): root}
+        try:
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    pkg = running.pop(future)
+                    future.result()
+                    self._edges(pkg)
+                    for dep in (dep for edges in pkg.edges.values() for dep, _ in edges):
+                        if id(dep) not in loaded:
+                            loaded.add(id(dep))
+                            running[pool.submit(self._load_metadata, dep)] = dep
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.backends.kill_all()  # rather than wait for the answers of the others
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         graph.mark_needed(root)
         return root
 
