@@ -12,7 +12,7 @@ Faults: a worker that dies mid-build makes the scheduler run the task again on
 another (Dask's ``allowed-failures``); a build that fails comes back as a value and
 is raised as the local error would be; Ctrl-C sets a cluster-wide event that makes
 every running task kill its backend, and cancels the tasks not started.
-``distributed`` is imported only here, only when ``--scheduler`` is given.
+``distributed`` is imported only here, on the first build that leaves the caller.
 """
 
 from __future__ import annotations
@@ -211,15 +211,7 @@ class DaskExecutor:
 
     def build(self, job: BuildJob) -> t.CondaBuildV1Result:
         client = self._connect()
-        pkg = job.package
-        spec = pkg.found.package.backend if pkg.found.package is not None else None
-        task, archive_paths = pack(
-            job,
-            backend=pkg.found.backend,
-            backend_version=spec.version if spec is not None else None,
-            backend_channels=job.backend_channels,
-            additional=job.backend_additional,
-        )
+        task, archive_paths = pack(job)
         archives = [path.read_bytes() for path in archive_paths]
         key = f"kiln-build-{job.output.metadata.name}-{job.key}-{uuid.uuid4().hex[:8]}"
         with self._lock:
@@ -245,13 +237,6 @@ class DaskExecutor:
             raise KilnError(
                 f"{name}: every Dask worker that started its build died ({exc})",
                 help="the build may need more memory than a worker has; see the workers' logs",
-            ) from None
-        except ImportError as exc:  # raised on the worker, when it unpacks the task
-            if not (exc.name or "").startswith("kiln"):
-                raise
-            raise KilnError(
-                f"{name}: a Dask worker of {self.scheduler} cannot import kiln ({exc})",
-                help="install kiln (the same version as here) on every worker",
             ) from None
         except (distributed.CancelledError, OSError) as exc:
             if self._stopped:

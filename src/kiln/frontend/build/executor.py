@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from kiln.protocol import types as t
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kiln.frontend.build.cache import CachedArtifact
     from kiln.frontend.build.channel import LocalChannel
     from kiln.frontend.build.graph import Package
@@ -32,6 +34,8 @@ class BuildJob:
     model: t.ProjectModel | None
     params: t.CondaBuildV1Params
     """The request as a local build sends it (work directory and channels of this machine)."""
+    workspace: Path
+    """The workspace directory a local build's backend is initialized with."""
     local_channel: str
     """The workspace channel in ``params.channels``: where source dependencies are found here."""
     environment: list[CachedArtifact]

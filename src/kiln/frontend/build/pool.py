@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kiln.errors import BackendError
 from kiln.frontend.build.graph import Package
@@ -47,16 +48,15 @@ class Backends:
         try:
             proc.negotiate_capabilities()
             proc.initialize(
-                t.InitializeParams(
-                    manifest_path=str(package.found.manifest_path),
-                    source_directory=str(package.source_dir),
-                    workspace_directory=str(self.workspace),
-                    cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
-                    workspace_scratch_directory=str(self.pixi_dir / "scratch-v0"),
-                    project_model=model,
+                initialize_params(
+                    manifest=package.found.manifest_path,
+                    source=package.source_dir,
+                    workspace=self.workspace,
+                    scratch=self.pixi_dir / "scratch-v0",
+                    model=model,
                     configuration=package.found.configuration,
                     target_configuration=package.found.target_configuration,
-                    **_checkout_root(package),
+                    checkout_root=_checkout_root(package),
                 )
             )
         except BackendError as exc:
@@ -83,6 +83,32 @@ class Backends:
         self._procs.clear()
 
 
-def _checkout_root(package: Package) -> dict[str, str]:
+def initialize_params(
+    *,
+    manifest: Path,
+    source: Path,
+    workspace: Path,
+    scratch: Path,
+    model: t.ProjectModel | None,
+    configuration: Any,
+    target_configuration: dict[str, Any] | None,
+    checkout_root: Path | None = None,
+) -> t.InitializeParams:
+    """What a backend is initialized with, here or on a cluster's worker (with its paths there)."""
+    extra = {"checkout_root": str(checkout_root)} if checkout_root is not None else {}
+    return t.InitializeParams(
+        manifest_path=str(manifest),
+        source_directory=str(source),
+        workspace_directory=str(workspace),
+        cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
+        workspace_scratch_directory=str(scratch),
+        project_model=model,
+        configuration=configuration,
+        target_configuration=target_configuration,
+        **extra,
+    )
+
+
+def _checkout_root(package: Package) -> Path | None:
     checkout = package.build_checkout or package.checkout
-    return {"checkout_root": str(checkout.root)} if checkout.root is not None else {}
+    return checkout.root

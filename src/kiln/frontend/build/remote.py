@@ -69,7 +69,6 @@ class RemoteTask:
     package_format: Any
     archives: list[tuple[str, str, str]] = field(default_factory=list)
     """``(file name, subdir, sha256)`` of each dependency archive, in the order of the bytes."""
-    kiln_version: str = ""
 
 
 @dataclass
@@ -84,28 +83,26 @@ class WorkerContext:
 # -- the caller's side -------------------------------------------------------------------
 
 
-def pack(job: BuildJob, *, backend: str, backend_version: str | None, backend_channels: list[str],
-         additional: list[str]) -> tuple[RemoteTask, list[Path]]:  # fmt: skip
+def pack(job: BuildJob) -> tuple[RemoteTask, list[Path]]:
     """The job as a task, and the dependency archives to send with it (in ``task.archives`` order)."""
-    from kiln import __version__
-
     pkg = job.package
+    spec = pkg.found.package.backend if pkg.found.package is not None else None
     source_dir = Path(os.path.abspath(pkg.source_dir))
     manifest = Path(os.path.abspath(pkg.found.manifest_path))
     root, members = source_members(source_dir, manifest, job.source_globs, job.ignore)
-    workspace = Path(os.path.abspath(pkg.found.package.workspace.root)) if _has_workspace(pkg) else None
+    workspace = Path(os.path.abspath(job.workspace))
     params = job.params
     archives = list(job.environment)
     task = RemoteTask(
         label=pkg.label,
-        backend=backend,
-        backend_version=backend_version,
-        backend_channels=backend_channels,
-        additional=additional,
+        backend=pkg.found.backend,
+        backend_version=spec.version if spec is not None else None,
+        backend_channels=job.backend_channels,
+        additional=job.backend_additional,
         tree=tar_members(members),
         manifest=_relative(manifest, root),
         source=_relative(source_dir, root),
-        workspace=_relative(workspace, root) if workspace is not None and _is_below(workspace, root) else "",
+        workspace=_relative(workspace, root) if workspace.is_relative_to(root) else "",
         caller_root=str(root),
         model=t.to_builtins(job.model) if job.model is not None else None,
         configuration=pkg.found.configuration,
@@ -114,7 +111,6 @@ def pack(job: BuildJob, *, backend: str, backend_version: str | None, backend_ch
         channels=[c for c in params.channels if c != job.local_channel],
         package_format=t.to_builtins(params.package_format) if params.package_format is not None else None,
         archives=[(a.path.name, a.result["subdir"], a.sha256) for a in archives],
-        kiln_version=__version__,
     )
     return task, [a.path for a in archives]
 
@@ -135,15 +131,6 @@ def source_members(source_dir: Path, manifest: Path, globs: list[str], ignore: l
     if manifest.is_file():
         members.setdefault(_relative(manifest, root), manifest)
     return root, members
-
-
-def _has_workspace(pkg: Any) -> bool:
-    package = pkg.found.package
-    return package is not None and package.workspace is not None and package.workspace.root is not None
-
-
-def _is_below(path: Path, root: Path) -> bool:
-    return os.path.commonpath([str(path), str(root)]) == str(root)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -273,15 +260,16 @@ def _build(task: RemoteTask, archives: list[bytes], scratch: Path, context: Work
 def _converse(proc: Any, task: RemoteTask, tree: Path, scratch: Path, output: t.CondaBuildV1Output,
               channels: list[str]) -> t.CondaBuildV1Result:  # fmt: skip
     """The backend's side of the build: negotiate, initialize and ``conda/build_v1``, as the caller would."""
+    from kiln.frontend.build.pool import initialize_params
+
     proc.negotiate_capabilities()
     proc.initialize(
-        t.InitializeParams(
-            manifest_path=str(tree / task.manifest),
-            source_directory=str(tree / task.source),
-            workspace_directory=str(tree / task.workspace),
-            cache_directory=os.environ.get("PIXI_CACHE_DIR") or os.environ.get("RATTLER_CACHE_DIR"),
-            workspace_scratch_directory=str(scratch / "scratch"),
-            project_model=msgspec.convert(task.model, t.ProjectModel) if task.model is not None else None,
+        initialize_params(
+            manifest=tree / task.manifest,
+            source=tree / task.source,
+            workspace=tree / task.workspace,
+            scratch=scratch / "scratch",
+            model=msgspec.convert(task.model, t.ProjectModel) if task.model is not None else None,
             configuration=task.configuration,
             target_configuration=task.target_configuration,
         )

@@ -399,6 +399,7 @@ class BuildSession:
             key=key,
             model=self._model(pkg),
             params=params,
+            workspace=self.workspace_root,
             local_channel=self.channel.url,
             environment=graph.environment_closure(pkg, meta.name),
             source_globs=pkg.input_globs,
