@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import distributed  # in the dev extra: these tests never skip for want of it
@@ -40,6 +41,29 @@ def scheduler_argv(scheduler_file: Path) -> list[str]:
 def worker_argv(scheduler_file: Path) -> list[str]:
     """``dask worker`` of one thread (one build at a time), as the README advises."""
     return [str(DASK), "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1", "--no-dashboard"]
+
+
+@contextmanager
+def own_cluster(tmp_path: Path, workers: int, env: dict[str, str] | None = None):
+    """A scheduler and ``workers`` plain workers of one test's own: (address, a client, the
+    scheduler's process), all ended afterwards."""
+    scheduler_file = tmp_path / "scheduler.json"
+    procs = [subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)]
+    client = None
+    try:
+        wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
+        procs += [subprocess.Popen(worker_argv(scheduler_file), env=env, stderr=subprocess.DEVNULL)
+                  for _ in range(workers)]  # fmt: skip
+        client = distributed.Client(scheduler_file=str(scheduler_file), timeout="60s")
+        if workers:
+            client.wait_for_workers(workers, timeout=90)
+        yield client.scheduler.address, client, procs[0]
+    finally:
+        if client is not None:
+            client.close()
+        for proc in reversed(procs):
+            proc.kill()
+            proc.wait(timeout=20)
 
 
 def _can_hide() -> bool:
@@ -339,23 +363,9 @@ def test_workers_with_another_kiln_are_refused(tmp_path, local_channel):
     fake = tmp_path / "other-kiln" / "kiln-9.9.9.dist-info"
     fake.mkdir(parents=True)
     (fake / "METADATA").write_text("Metadata-Version: 2.1\nName: kiln\nVersion: 9.9.9\n")
-    scheduler_file = tmp_path / "scheduler.json"
-    env = {**os.environ, "PYTHONPATH": str(fake.parent)}
-    scheduler = subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)
-    worker = None
-    try:
-        wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
-        worker = subprocess.Popen(worker_argv(scheduler_file), env=env, stderr=subprocess.DEVNULL)
-        with distributed.Client(scheduler_file=str(scheduler_file), timeout="60s") as client:
-            client.wait_for_workers(1, timeout=90)
-            address = client.scheduler.address
+    with own_cluster(tmp_path, 1, env={**os.environ, "PYTHONPATH": str(fake.parent)}) as (address, _, _):
         ws = workspace("workspace-recipes", tmp_path, local_channel)
         proc = kiln("build", "--path", ws / "greeting", "-o", tmp_path / "out", "--scheduler", address)
-    finally:
-        for p in (worker, scheduler):
-            if p is not None:
-                p.terminate()
-                p.wait(timeout=20)
     assert proc.returncode == 1
     assert f"the Dask workers of {address} must run kiln 0.1.0: tcp://127.0.0.1:" in proc.stderr
     assert "(kiln 9.9.9)" in proc.stderr and "Traceback" not in proc.stderr
@@ -375,12 +385,7 @@ def test_workers_on_another_platform_are_refused(cluster, tmp_path, local_channe
 
 def test_ctrl_c_while_waiting_for_a_worker_cancels_the_queued_task(tmp_path, local_channel):
     """A scheduler with no workers: kiln says so, waits, and Ctrl-C takes its task back."""
-    scheduler_file = tmp_path / "scheduler.json"
-    scheduler = subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)
-    try:
-        wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
-        client = distributed.Client(scheduler_file=str(scheduler_file), timeout="60s")
-        address = client.scheduler.address
+    with own_cluster(tmp_path, 0) as (address, client, _):
         ws = workspace("workspace-recipes", tmp_path, local_channel)
         proc = subprocess.Popen([kiln_exe(), "build", "--no-progress", "--path", ws / "greeting", "-o", tmp_path / "out",
                                  "--scheduler", address], stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
@@ -401,24 +406,13 @@ def test_ctrl_c_while_waiting_for_a_worker_cancels_the_queued_task(tmp_path, loc
         assert f"the Dask scheduler at {address} has no workers yet: builds wait for one" in said
         wait_for(lambda: not client.run_on_scheduler(queued), timeout=30, what="the queued task to be cancelled")
         assert not (tmp_path / "out").exists()
-        client.close()
-    finally:
-        scheduler.terminate()
-        scheduler.wait(timeout=20)
 
 
 def test_losing_the_scheduler_mid_build_is_a_clear_error(tmp_path, local_channel):
-    scheduler_file = tmp_path / "scheduler.json"
-    scheduler = subprocess.Popen(scheduler_argv(scheduler_file), stderr=subprocess.DEVNULL)
-    worker = None
     marks = tmp_path / "marks"
     marks.mkdir()
-    try:
-        wait_for(scheduler_file.exists, timeout=60, what="the scheduler")
-        worker = subprocess.Popen(worker_argv(scheduler_file), stderr=subprocess.DEVNULL)
-        with distributed.Client(scheduler_file=str(scheduler_file), timeout="60s") as client:
-            client.wait_for_workers(1, timeout=90)
-            address = client.scheduler.address
+    with own_cluster(tmp_path, 1) as (address, client, scheduler):
+        client.close()  # kiln's client is the one that must notice
         ws = new_workspace(tmp_path / "ws", local_channel)
         slow_recipe(ws, "slow", [f"echo started > {marks}/started", "sleep 30"])
         proc = subprocess.Popen([kiln_exe(), "build", "--no-progress", "--path", ws / "slow", "-o", tmp_path / "out",
@@ -429,11 +423,6 @@ def test_losing_the_scheduler_mid_build_is_a_clear_error(tmp_path, local_channel
             _, stderr = proc.communicate(timeout=120)
         finally:
             proc.kill()
-    finally:
-        for p in (worker, scheduler):
-            if p is not None:
-                p.kill()
-                p.wait(timeout=20)
     assert proc.returncode == 1
     assert f"error: slow: lost the Dask scheduler at {address} during the build" in stderr
     assert "Traceback" not in stderr
