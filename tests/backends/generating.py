@@ -15,8 +15,7 @@ from kiln.protocol import types as t
 DEFAULT_MODEL = {"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {}}}
 
 
-def make_backend(
-    cls: type,
+def initialize_params(
     manifest_path: Path,
     *,
     model: dict[str, Any] | None = None,
@@ -24,16 +23,32 @@ def make_backend(
     target_config: dict[str, Any] | None = None,
     source_dir: Path | None = None,
     workspace_directory: Path | None = None,
-):
-    params = t.InitializeParams(
+    cache_directory: Path | None = None,
+    default_model: dict[str, Any] = DEFAULT_MODEL,
+) -> t.InitializeParams:
+    """What a front end would initialize a backend with; ``default_model`` when ``model`` is None."""
+    return t.InitializeParams(
         workspace_directory=str(workspace_directory) if workspace_directory else None,
         manifest_path=str(manifest_path),
         source_directory=str(source_dir) if source_dir else None,
-        project_model=msgspec.convert(DEFAULT_MODEL if model is None else model, t.ProjectModel),
+        cache_directory=str(cache_directory) if cache_directory else None,
+        project_model=msgspec.convert(default_model if model is None else model, t.ProjectModel),
         configuration=config or {},
         target_configuration=target_config,
     )
-    return cls(params)
+
+
+def make_backend(cls: type, manifest_path: Path, **kwargs: Any):
+    """``cls`` initialized as :func:`initialize_params` says."""
+    return cls(initialize_params(manifest_path, **kwargs))
+
+
+def write_files(root: Path, files: dict[str, str] | None) -> None:
+    """``root`` created, with ``files`` (relative path -> text) written below it."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in (files or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
 
 
 def generate(backend, *, host_platform="linux-64", build_platform="linux-64", channels=(), variant_keys=()):

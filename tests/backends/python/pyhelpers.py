@@ -7,13 +7,9 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 
-from kiln.protocol import types as t
-
-#: Used where a test needs a project model but the case gives none.
-DEFAULT_MODEL = {"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {}}}
+from tests.backends import generating
 
 
 def offline_fetch(channel: str, name: str) -> dict[str, Any]:
@@ -39,17 +35,11 @@ def make_backend(
     root.mkdir(parents=True, exist_ok=True)
     if pyproject is not None:
         (root / "pyproject.toml").write_text(pyproject)
-    for rel, text in (files or {}).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    params = t.InitializeParams(
-        manifest_path=str(root / "pixi.toml"),
-        source_directory=str(root),
-        project_model=msgspec.convert(DEFAULT_MODEL if model is None else model, t.ProjectModel),
-        configuration=config or {},
-        target_configuration=target_config,
-        cache_directory=str(cache_dir) if cache_dir else None,
-    )
+    generating.write_files(root, files)
+    params = generating.initialize_params(
+        root / "pixi.toml", model=model, config=config, target_config=target_config, source_dir=root,
+        cache_directory=cache_dir,
+    )  # fmt: skip
     backend = PythonBackend(params, fetch=fetch)
     _MACHINES[backend] = build_platform
     return backend

@@ -5,14 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from kiln.protocol import types as t
+from tests.backends import generating
 from tests.backends.generating import generate  # noqa: F401 (re-exported: one way to drive generate_recipe)
-
-#: Used where a test needs a project model but gives none.
-DEFAULT_MODEL = {"name": "foobar", "version": "0.1.0", "targets": {"defaultTarget": {}}}
-
 
 def make_backend(
     root: Path,
@@ -27,15 +21,9 @@ def make_backend(
     """A RustBackend on ``root`` (``files`` written first), seeing ``system_env`` as its environment."""
     from kiln.backends.rust.backend import RustBackend
 
-    root.mkdir(parents=True, exist_ok=True)
-    for rel, text in (files or {}).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    params = t.InitializeParams(
-        manifest_path=str(manifest_path or root / "pixi.toml"),
-        project_model=msgspec.convert(DEFAULT_MODEL if model is None else model, t.ProjectModel),
-        configuration=config or {},
-        target_configuration=target_config,
+    generating.write_files(root, files)
+    params = generating.initialize_params(
+        manifest_path or root / "pixi.toml", model=model, config=config, target_config=target_config
     )
     return RustBackend(params, system_env=system_env or {})
 
